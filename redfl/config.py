@@ -1,0 +1,325 @@
+"""The run configuration: pydantic models of the YAML file.
+
+Unknown keys are errors, and every message names the dotted key and the bad
+value, so ``redfl validate`` can point at the line to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from redfl.errors import ConfigError
+from redfl.types import Role
+
+
+class StrictModel(BaseModel):
+    """A config section: unknown keys are rejected, values validated on set."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class IIDPartition(StrictModel):
+    """Shuffle and split the training set into near-equal parts."""
+
+    kind: Literal["iid"] = "iid"
+
+
+class DirichletPartition(StrictModel):
+    """Label skew: each class is spread over nodes by Dirichlet(alpha)."""
+
+    kind: Literal["dirichlet"] = "dirichlet"
+    alpha: float = Field(0.5, gt=0)
+    min_size: int = Field(10, ge=0)
+    max_retries: int = Field(100, ge=1)
+
+
+class ShardPartition(StrictModel):
+    """Pathological skew: each node holds ``labels_per_node`` label shards."""
+
+    kind: Literal["shards"] = "shards"
+    labels_per_node: int = Field(2, ge=1)
+
+
+PartitionConfig = Annotated[
+    IIDPartition | DirichletPartition | ShardPartition, Field(discriminator="kind")
+]
+
+
+class DataConfig(StrictModel):
+    """Which dataset, how it is split into train/test and over nodes."""
+
+    dataset: str = "digits"
+    test_fraction: float = Field(0.2, gt=0, lt=1)
+    partition: PartitionConfig = Field(default_factory=DirichletPartition)
+
+
+class NodesConfig(StrictModel):
+    """How many participants and what they do."""
+
+    count: int = Field(10, ge=1)
+    roles: list[Role] = Field(default_factory=lambda: [Role.TRAIN, Role.EVAL])
+
+    @model_validator(mode="after")
+    def _roles_not_empty(self) -> NodesConfig:
+        if not self.roles:
+            raise ValueError("roles must name at least one of train, eval, test")
+        return self
+
+
+class ModelConfig(StrictModel):
+    """A model by registered name or import path ``package.module:factory``."""
+
+    name: str = "mlp"
+    kwargs: dict[str, Any] = Field(default_factory=lambda: {"hidden": [64]})
+
+
+class LearnerConfig(StrictModel):
+    """Local training on each node."""
+
+    local_epochs: int = Field(5, ge=1)
+    batch_size: int = Field(16, ge=1)
+    optimizer: Literal["sgd", "adam"] = "sgd"
+    lr: float = Field(0.1, gt=0)
+    momentum: float = Field(0.0, ge=0, lt=1)
+    weight_decay: float = Field(0.0, ge=0)
+
+
+class StrategyConfig(StrictModel):
+    """The aggregation strategy and its options."""
+
+    name: str = "fedavg"
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class SamplingConfig(StrictModel):
+    """Which training nodes work in a round (seeded by run seed and round)."""
+
+    fraction_fit: float = Field(1.0, gt=0, le=1)
+    min_fit_nodes: int = Field(1, ge=1)
+
+
+class TopologyConfig(StrictModel):
+    """Who may talk to whom; the client-server schema uses a star."""
+
+    kind: Literal["star"] = "star"
+
+
+class ResourcesConfig(StrictModel):
+    """How nodes are hosted on Ray actors and what each actor reserves."""
+
+    hosting: Literal["pooled", "dedicated"] = "pooled"
+    workers: int | Literal["auto"] = "auto"
+    cpus: float | None = Field(None, gt=0)
+    split: Literal["uniform"] = "uniform"
+    placement_strategy: Literal["PACK", "SPREAD", "STRICT_PACK", "STRICT_SPREAD"] = (
+        "PACK"
+    )
+    placement_timeout_s: float = Field(30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _workers_positive(self) -> ResourcesConfig:
+        if isinstance(self.workers, int) and self.workers < 1:
+            raise ValueError(f"workers must be >= 1 or 'auto', got {self.workers}")
+        return self
+
+
+class EvaluationConfig(StrictModel):
+    """When the global model is evaluated."""
+
+    every: int = Field(1, ge=1)
+    federated: bool = True
+
+
+class RayConfig(StrictModel):
+    """Where Ray runs: a new local instance, or an existing cluster."""
+
+    address: str | None = None
+    num_cpus: int | None = Field(None, ge=1)
+
+
+class OutputConfig(StrictModel):
+    """Where results go."""
+
+    dir: str | None = None
+    plots: bool = True
+
+
+class RunConfig(StrictModel):
+    """A whole federation: participants, data, model, schema and resources."""
+
+    name: str = "digits-fedavg"
+    seed: int = Field(0, ge=0)
+    rounds: int = Field(20, ge=1)
+    schema_: Literal["client_server"] = Field("client_server", alias="schema")
+    round_timeout_s: float | None = Field(None, gt=0)
+    data: DataConfig = Field(default_factory=DataConfig)
+    nodes: NodesConfig = Field(default_factory=NodesConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    learner: LearnerConfig = Field(default_factory=LearnerConfig)
+    strategy: StrategyConfig = Field(default_factory=StrategyConfig)
+    sampling: SamplingConfig = Field(default_factory=SamplingConfig)
+    topology: TopologyConfig = Field(default_factory=TopologyConfig)
+    resources: ResourcesConfig = Field(default_factory=ResourcesConfig)
+    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    ray: RayConfig = Field(default_factory=RayConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _check_counts(self) -> RunConfig:
+        trainers = self.nodes.count if Role.TRAIN in self.nodes.roles else 0
+        if trainers == 0:
+            raise ValueError("nodes.roles: the client_server schema needs 'train'")
+        if self.sampling.min_fit_nodes > trainers:
+            raise ValueError(
+                f"sampling.min_fit_nodes={self.sampling.min_fit_nodes} exceeds the "
+                f"{trainers} training nodes (nodes.count={self.nodes.count}); "
+                "no round could ever complete"
+            )
+        workers = self.resources.workers
+        if isinstance(workers, int) and workers > self.nodes.count:
+            raise ValueError(
+                f"resources.workers={workers} exceeds nodes.count="
+                f"{self.nodes.count}; a worker would host no node"
+            )
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the resolved configuration as plain YAML-ready data."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def format_validation_error(error: ValidationError, data: Any) -> str:
+    """Turn pydantic's report into lines of ``key: problem (got value)``."""
+    lines = []
+    for item in error.errors():
+        path = [str(p) for p in item["loc"] if not _is_union_tag(p)]
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key"
+        if not path:
+            lines.append(message)
+            continue
+        got = _lookup(data, item["loc"])
+        suffix = "" if got is _MISSING else f" (got {got!r})"
+        lines.append(f"{'.'.join(path)}: {message}{suffix}")
+
+    return "\n".join(lines)
+
+
+_MISSING = object()
+
+
+def _is_union_tag(part: Any) -> bool:
+    return part in ("iid", "dirichlet", "shards")
+
+
+def _lookup(data: Any, loc: Sequence[Any]) -> Any:
+    node = data
+    for part in loc:
+        if _is_union_tag(part):
+            continue
+        if (isinstance(node, Mapping) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
+            node = node[part]
+        else:
+            return _MISSING
+    return node
+
+
+def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
+    """Parse ``key.sub=value`` strings into a nested dict (values as YAML).
+
+    Raises:
+        ConfigError: a pair has no ``=`` or an empty key.
+    """
+    nested: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--set expects key=value, got {pair!r}")
+        parts = key.strip().split(".")
+        target = nested
+        for part in parts[:-1]:
+            child = target.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ConfigError(f"--set {key}: {part!r} is already set to a value")
+            target = child
+        target[parts[-1]] = yaml.safe_load(raw) if raw.strip() else ""
+
+    return nested
+
+
+def merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``base`` with ``overrides`` merged in, nested dicts key by key."""
+    merged = dict(base)
+    for key, value in overrides.items():
+        current = merged.get(key)
+        if isinstance(current, Mapping) and isinstance(value, Mapping):
+            merged[key] = merge(current, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """Read a YAML mapping from ``path``.
+
+    Raises:
+        ConfigError: the file is missing, not YAML, or not a mapping.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise ConfigError(f"config file not found: {file}")
+    try:
+        data = yaml.safe_load(file.read_text())
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}: the top level must be a mapping of keys")
+
+    return data
+
+
+def load_config(
+    source: RunConfig | Mapping[str, Any] | str | Path | None = None,
+    overrides: Mapping[str, Any] | Sequence[str] = (),
+) -> RunConfig:
+    """Build a validated `RunConfig` from a file, a mapping or defaults.
+
+    Args:
+        source: a YAML path, a mapping, an existing config, or None for the
+            built-in default federation.
+        overrides: ``key.sub=value`` strings or a nested mapping, applied on
+            top of ``source``.
+
+    Raises:
+        ConfigError: a key is unknown or a value invalid; the message names
+            every offending key and value.
+    """
+    if isinstance(source, RunConfig):
+        data = source.to_dict()
+    elif isinstance(source, Mapping):
+        data = dict(source)
+    elif source is None:
+        data = {}
+    else:
+        data = read_yaml(source)
+
+    if not isinstance(overrides, Mapping):
+        overrides = parse_overrides(list(overrides))
+    data = merge(data, overrides)
+
+    try:
+        return RunConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, data)) from exc

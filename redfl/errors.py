@@ -1,0 +1,40 @@
+"""The exceptions Red raises: one small tree under `RedError`."""
+
+from __future__ import annotations
+
+
+class RedError(Exception):
+    """Base of every error Red raises on purpose."""
+
+
+class ConfigError(RedError, ValueError):
+    """A configuration key or value is invalid; the message names both."""
+
+
+class DataError(RedError, ValueError):
+    """A dataset or partition request cannot be satisfied."""
+
+
+class TopologyError(RedError, ValueError):
+    """A topology is malformed, or a message does not follow its edges."""
+
+
+class AggregationError(RedError, ValueError):
+    """Updates cannot be combined (no examples, mismatched keys or shapes)."""
+
+
+class PlacementError(RedError, RuntimeError):
+    """Ray cannot place the requested resources within the allowed wait."""
+
+
+class NodeError(RedError, RuntimeError):
+    """A node failed during a round: raised, died, or missed the deadline."""
+
+    def __init__(self, node_id: int, round_num: int, message: str) -> None:
+        super().__init__(f"node {node_id}, round {round_num}: {message}")
+        self.node_id = node_id
+        self.round_num = round_num
+
+
+class RoundError(RedError, RuntimeError):
+    """A round could not complete: too few nodes returned a usable result."""

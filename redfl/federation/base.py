@@ -1,0 +1,168 @@
+"""`FederatedBase`: the lifecycle every schema shares.
+
+Prepare (data, partitions, model) before Ray starts; reserve the placement
+group; run rounds; write each round as it ends; and release every actor and
+the placement group afterwards, on success, on error and on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from redfl.aggregation import Aggregator, make_aggregator
+from redfl.communication.manager import TopologyManager
+from redfl.config import RunConfig, load_config
+from redfl.errors import RedError
+from redfl.federation.setup import Prepared, assign_hosts, plan_placement, prepare
+from redfl.nodes.virtual import VirtualNode
+from redfl.parameters import Parameters
+from redfl.results.history import History
+from redfl.results.progress import RoundProgress
+from redfl.results.writer import RunWriter, default_run_dir
+from redfl.runtime.pool import NodePool
+from redfl.runtime.session import ray_session
+from redfl.topology.graph import Topology
+
+logger = logging.getLogger(__name__)
+
+
+class FederatedBase(ABC):
+    """Run a federation round by round; subclasses define one round.
+
+    Args:
+        config: the run configuration (a `RunConfig`, mapping or YAML path).
+        out_dir: where results go; defaults to ``output.dir`` or
+            ``runs/<timestamp>``.
+        progress: print one line per round.
+    """
+
+    def __init__(
+        self,
+        config: RunConfig | dict[str, Any] | str | Path,
+        out_dir: str | Path | None = None,
+        progress: bool = True,
+    ) -> None:
+        self.config = load_config(config)
+        self.out_dir = Path(out_dir or self.config.output.dir or default_run_dir())
+        self.progress = RoundProgress(self.config.rounds, enabled=progress)
+        self.history = History()
+        self.aggregator: Aggregator = make_aggregator(
+            self.config.strategy.name, **self.config.strategy.options
+        )
+        self.prepared: Prepared | None = None
+        self.parameters: Parameters | None = None
+        self.nodes: list[VirtualNode] = []
+        self.pool: NodePool | None = None
+        self.manager: TopologyManager | None = None
+
+    @abstractmethod
+    def build_topology(self) -> Topology:
+        """Return the topology the schema sends through."""
+
+    @abstractmethod
+    def run_round(self, round_num: int) -> dict[str, Any]:
+        """Run one round and return its history record (without timing)."""
+
+    def train(self) -> History:
+        """Run every round and write the results; return the history.
+
+        Raises:
+            ConfigError, DataError: bad input, before any work starts.
+            PlacementError: Ray cannot place the requested resources.
+            RoundError: a round ended with too few usable results.
+        """
+        started = time.perf_counter()
+        self.prepared = prepare(self.config)
+        self.parameters = self.prepared.initial_parameters
+        self.manager = TopologyManager(self.build_topology())
+
+        writer = RunWriter(self.out_dir)
+        status, error = "failed", None
+        with ray_session(self.config.ray.address, self.config.ray.num_cpus):
+            placement = plan_placement(self.config)
+            self.nodes = assign_hosts(self.prepared.node_specs, placement.bundles)
+            self.pool = NodePool(
+                self.nodes,
+                placement,
+                self.prepared.dataset,
+                self.prepared.learner_spec,
+                self.config.seed,
+                self.config.learner.local_epochs,
+            )
+            writer.open(self.config.to_dict())
+            self.progress.start(
+                self.config.name, len(self.nodes), placement.bundles, str(self.out_dir)
+            )
+            try:
+                self.pool.start()
+                self._run_rounds(writer)
+                status = "completed"
+            except KeyboardInterrupt:
+                status, error = "interrupted", "stopped by the user (Ctrl-C)"
+                raise
+            except RedError as exc:
+                error = str(exc)
+                raise
+            finally:
+                self.pool.shutdown()
+                self._finish(writer, status, error, time.perf_counter() - started)
+
+        return self.history
+
+    def _run_rounds(self, writer: RunWriter) -> None:
+        assert self.manager is not None
+        for round_num in range(1, self.config.rounds + 1):
+            start = time.perf_counter()
+            record = self.run_round(round_num)
+            record["bytes_sent"] = self.manager.bytes_sent(round_num)
+            record["duration_s"] = time.perf_counter() - start
+
+            self.history.append(record)
+            writer.append_round(record)
+            writer.append_edges(
+                [(round_num, *row) for row in self.manager.edge_traffic(round_num)]
+            )
+            self.manager.end_round(round_num)
+            self.progress.round_done(record)
+            logger.info("round %d done in %.3f s", round_num, record["duration_s"])
+
+    def _finish(
+        self, writer: RunWriter, status: str, error: str | None, wall_s: float
+    ) -> None:
+        summary = self.summary(status, error, wall_s)
+        writer.finish(self.history, summary, self.parameters, self.config.output.plots)
+        if status == "completed":
+            self.progress.finish(summary, str(self.out_dir))
+
+    def summary(self, status: str, error: str | None, wall_s: float) -> dict[str, Any]:
+        """Return the run's summary, as written to ``summary.json``."""
+        durations = [r["duration_s"] for r in self.history]
+        return {
+            "name": self.config.name,
+            "status": status,
+            "error": error,
+            "schema": self.config.schema_,
+            "seed": self.config.seed,
+            "rounds": len(self.history),
+            "rounds_planned": self.config.rounds,
+            "nodes": self.config.nodes.count,
+            "workers": self.pool.num_hosts if self.pool else 0,
+            "final_test_accuracy": self.history.last("test_accuracy"),
+            "final_test_loss": self.history.last("test_loss"),
+            "final_eval_accuracy": self.history.last("eval_accuracy"),
+            "best_test_accuracy": max(
+                (a for a in self.history.series("test_accuracy") if a is not None),
+                default=None,
+            ),
+            "round_median_s": float(np.median(durations)) if durations else None,
+            "wall_s": wall_s,
+            "bytes_sent": sum(r["bytes_sent"] for r in self.history),
+            "failures": sum(r["num_failed"] for r in self.history),
+            "model_checksum": self.parameters.checksum() if self.parameters else None,
+        }

@@ -1,0 +1,243 @@
+"""`ClientServerFederation`: a server and its nodes over a star (FedAvg and kin)."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from redfl.aggregation.base import Update, describe_mismatch
+from redfl.communication.message import MessageKind
+from redfl.errors import RoundError
+from redfl.federation.base import FederatedBase
+from redfl.learners.base import Learner
+from redfl.nodes.node import EvaluateReport, FitReport
+from redfl.parameters import Parameters
+from redfl.results.history import clean_number
+from redfl.runtime.host import ErrorInfo, NodeOutcome
+from redfl.seeding import Stream, derive_rng
+from redfl.topology.graph import SERVER_ID, Topology, star
+from redfl.types import Role
+
+logger = logging.getLogger(__name__)
+
+
+def sample_nodes(
+    candidates: Sequence[int], fraction: float, minimum: int, rng: np.random.Generator
+) -> list[int]:
+    """Return a sorted, seeded sample of ``candidates``.
+
+    The sample holds ``ceil(fraction * n)`` nodes, at least ``minimum`` and
+    at most all of them.
+    """
+    count = min(len(candidates), max(minimum, math.ceil(fraction * len(candidates))))
+    chosen = rng.choice(np.asarray(candidates), size=count, replace=False)
+
+    return sorted(int(c) for c in chosen)
+
+
+def check_update(report: FitReport, current: Parameters) -> str | None:
+    """Return why an update cannot be aggregated, or None when it can."""
+    expected, got = current.signature(), report.parameters.signature()
+    if got != expected:
+        return describe_mismatch(expected, got)
+    for name, array in report.parameters.items():
+        if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+            return f"array {name!r} holds non-finite values"
+    return None
+
+
+def weighted(values: Sequence[tuple[float, int]]) -> float | None:
+    """Return the count-weighted mean of (value, count) pairs, or None."""
+    total = sum(n for _, n in values)
+    if total == 0:
+        return None
+    return float(sum(v * n for v, n in values) / total)
+
+
+class ClientServerFederation(FederatedBase):
+    """Each round: sample nodes, send the global model, train, aggregate, test.
+
+    The server is the driver process. It sends one parameters reference to
+    the sampled nodes through the `TopologyManager`, aggregates the updates
+    that pass the checks in node-id order, and evaluates the global model on
+    the held-out test split.
+    """
+
+    _evaluator: Learner | None = None
+
+    def build_topology(self) -> Topology:
+        """Return a star with the server at the center."""
+        return star(range(self.config.nodes.count), center=SERVER_ID)
+
+    def run_round(self, round_num: int) -> dict[str, Any]:
+        """Run one client-server round and return its record."""
+        assert self.pool is not None and self.manager is not None
+        assert self.parameters is not None
+        current = self.parameters
+
+        sampled = self._sample(round_num)
+        ref = self.pool.put(current)
+        self.manager.send(
+            MessageKind.PARAMETERS, SERVER_ID, sampled, round_num, ref, current.nbytes
+        )
+        outcomes = self.pool.fit(
+            round_num, ref, sampled, timeout_s=self.config.round_timeout_s
+        )
+        reports, failures = self._screen(outcomes, current, round_num)
+        self._require_enough(round_num, reports, failures)
+
+        updates = [Update(r.node_id, r.parameters, r.num_examples) for r in reports]
+        self.parameters = self.aggregator.aggregate(current, updates, round_num)
+
+        record = self._record(round_num, sampled, reports, failures)
+        if round_num % self.config.evaluation.every == 0 or (
+            round_num == self.config.rounds
+        ):
+            record.update(self._evaluate(round_num))
+
+        return record
+
+    def _sample(self, round_num: int) -> list[int]:
+        trainers = [n.node_id for n in self.nodes if n.has(Role.TRAIN)]
+        rng = derive_rng(self.config.seed, Stream.SAMPLE, round_num)
+
+        return sample_nodes(
+            trainers,
+            self.config.sampling.fraction_fit,
+            self.config.sampling.min_fit_nodes,
+            rng,
+        )
+
+    def _screen(
+        self, outcomes: list[NodeOutcome], current: Parameters, round_num: int
+    ) -> tuple[list[FitReport], list[dict[str, Any]]]:
+        """Split outcomes into usable updates and recorded failures."""
+        assert self.manager is not None
+        reports, failures = [], []
+        for outcome in outcomes:
+            report = outcome.report
+            error = outcome.error
+            if error is None and isinstance(report, FitReport):
+                problem = check_update(report, current)
+                if problem is None:
+                    self.manager.send(
+                        MessageKind.UPDATE,
+                        outcome.node_id,
+                        [SERVER_ID],
+                        round_num,
+                        None,
+                        report.parameters.nbytes,
+                    )
+                    reports.append(report)
+                    continue
+                error = ErrorInfo("RejectedUpdate", problem)
+            assert error is not None
+            logger.warning(
+                "round %d: node %d failed: %s: %s",
+                round_num,
+                outcome.node_id,
+                error.type,
+                error.message,
+            )
+            failures.append(
+                {
+                    "node": outcome.node_id,
+                    "error": error.type,
+                    "message": error.message,
+                    "traceback": error.traceback,
+                }
+            )
+
+        return reports, failures
+
+    def _require_enough(
+        self, round_num: int, reports: list[FitReport], failures: list[dict[str, Any]]
+    ) -> None:
+        needed = self.config.sampling.min_fit_nodes
+        usable = [r for r in reports if r.num_examples > 0]
+        if len(usable) >= needed:
+            return
+        detail = "; ".join(
+            f"node {f['node']}: {f['error']}: {f['message']}" for f in failures
+        )
+        raise RoundError(
+            f"round {round_num}: {len(usable)} usable update(s) with examples, "
+            f"min_fit_nodes={needed}" + (f"; failures: {detail}" if detail else "")
+        )
+
+    def _record(
+        self,
+        round_num: int,
+        sampled: list[int],
+        reports: list[FitReport],
+        failures: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        local_tests = [r.test_accuracy for r in reports if r.test_accuracy is not None]
+        return {
+            "round": round_num,
+            "sampled_nodes": sampled,
+            "fit_nodes": [r.node_id for r in reports],
+            "failed_nodes": [f["node"] for f in failures],
+            "num_fit": len(reports),
+            "num_failed": len(failures),
+            "train_loss": clean_number(
+                weighted([(r.loss, r.num_examples) for r in reports])
+            ),
+            "local_test_accuracy": clean_number(
+                float(np.mean(local_tests)) if local_tests else None
+            ),
+            "node_train_loss": {str(r.node_id): clean_number(r.loss) for r in reports},
+            "failures": failures,
+        }
+
+    def _evaluate(self, round_num: int) -> dict[str, Any]:
+        """Test the global model centrally and, if enabled, on eval nodes."""
+        assert self.prepared is not None and self.parameters is not None
+        if self._evaluator is None:
+            self._evaluator = self.prepared.learner_spec.build()
+        self._evaluator.set_parameters(self.parameters)
+        tested = self._evaluator.evaluate(self.prepared.dataset.test)
+        result: dict[str, Any] = {
+            "test_loss": clean_number(tested.loss),
+            "test_accuracy": clean_number(tested.accuracy),
+        }
+
+        evaluators = [n.node_id for n in self.nodes if n.has(Role.EVAL)]
+        if self.config.evaluation.federated and evaluators:
+            result.update(self._federated_evaluate(round_num, evaluators))
+
+        return result
+
+    def _federated_evaluate(
+        self, round_num: int, node_ids: list[int]
+    ) -> dict[str, Any]:
+        assert self.pool is not None and self.manager is not None
+        assert self.parameters is not None
+        ref = self.pool.put(self.parameters)
+        self.manager.send(
+            MessageKind.PARAMETERS,
+            SERVER_ID,
+            node_ids,
+            round_num,
+            ref,
+            self.parameters.nbytes,
+        )
+        outcomes = self.pool.evaluate(
+            round_num, ref, node_ids, timeout_s=self.config.round_timeout_s
+        )
+        reports = [o.report for o in outcomes if isinstance(o.report, EvaluateReport)]
+
+        return {
+            "eval_loss": clean_number(
+                weighted([(r.loss, r.num_examples) for r in reports])
+            ),
+            "eval_accuracy": clean_number(
+                weighted([(r.accuracy, r.num_examples) for r in reports])
+            ),
+            "node_eval_accuracy": {str(r.node_id): r.accuracy for r in reports},
+            "eval_failed_nodes": [o.node_id for o in outcomes if not o.ok],
+        }

@@ -1,0 +1,116 @@
+"""Turn a `RunConfig` into the pieces a federation runs: data, nodes, learner.
+
+Everything here happens in the driver before Ray starts, so a bad request
+(an infeasible partition, an unknown model) fails before any work.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import ray
+import torch
+
+from redfl.config import RunConfig
+from redfl.data.datasets import FederatedDataset, load_dataset
+from redfl.data.partition import make_partitioner
+from redfl.learners.factory import LearnerSpec
+from redfl.learners.torch_learner import OptimizerSettings
+from redfl.models.registry import build_model
+from redfl.nodes.node import NodeSpec
+from redfl.nodes.virtual import VirtualNode
+from redfl.parameters import Parameters
+from redfl.runtime.placement import PlacementRequest, uniform_split
+from redfl.seeding import Stream, derive_rng, derive_seed
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The driver-side pieces of a federation, ready to run."""
+
+    dataset: FederatedDataset
+    learner_spec: LearnerSpec
+    initial_parameters: Parameters
+    node_specs: list[NodeSpec]
+
+
+def prepare(config: RunConfig) -> Prepared:
+    """Load and partition the data, check the model, build initial parameters.
+
+    Raises:
+        DataError: the dataset or partition request cannot be met.
+        ConfigError: the model or a partition option is invalid.
+    """
+    seed = config.seed
+    dataset = load_dataset(
+        config.data.dataset, test_fraction=config.data.test_fraction, seed=seed
+    )
+
+    options = config.data.partition.model_dump(exclude={"kind"})
+    partitioner = make_partitioner(config.data.partition.kind, **options)
+    parts = partitioner.partition(
+        dataset.train.y, config.nodes.count, derive_rng(seed, Stream.PARTITION)
+    )
+    roles = frozenset(config.nodes.roles)
+    specs = [NodeSpec(i, roles, part) for i, part in enumerate(parts)]
+
+    learner_spec = LearnerSpec(
+        model=config.model.name,
+        model_kwargs=dict(config.model.kwargs),
+        optimizer=OptimizerSettings(
+            name=config.learner.optimizer,
+            lr=config.learner.lr,
+            momentum=config.learner.momentum,
+            weight_decay=config.learner.weight_decay,
+        ),
+        batch_size=config.learner.batch_size,
+    )
+
+    return Prepared(dataset, learner_spec, initial_parameters(config), specs)
+
+
+def initial_parameters(config: RunConfig) -> Parameters:
+    """Build the model once with a seed derived from the run seed.
+
+    Raises:
+        ConfigError: the model name, import path or kwargs are invalid.
+    """
+    from redfl.learners.torch_learner import state_dict_to_parameters
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(derive_seed(config.seed, Stream.INIT))
+        model = build_model(config.model.name, config.model.kwargs)
+
+    return state_dict_to_parameters(model)
+
+
+def plan_placement(config: RunConfig) -> PlacementRequest:
+    """Decide worker count and CPUs per worker from the config and the cluster.
+
+    ``pooled`` uses one worker per CPU (at most one per node) unless
+    ``resources.workers`` says otherwise; ``dedicated`` gives every node its
+    own worker. CPUs are split uniformly over the workers.
+    """
+    resources = config.resources
+    cluster_cpus = float(ray.cluster_resources().get("CPU", 1.0))
+    total_cpus = resources.cpus or cluster_cpus
+
+    if resources.hosting == "dedicated":
+        workers = config.nodes.count
+    elif resources.workers == "auto":
+        workers = max(1, min(config.nodes.count, math.floor(total_cpus)))
+    else:
+        workers = resources.workers
+
+    return PlacementRequest(
+        bundles=workers,
+        cpus_per_bundle=uniform_split(total_cpus, workers),
+        strategy=resources.placement_strategy,
+        timeout_s=resources.placement_timeout_s,
+    )
+
+
+def assign_hosts(specs: list[NodeSpec], workers: int) -> list[VirtualNode]:
+    """Give node ``i`` to worker ``i % workers`` (sticky for the whole run)."""
+    return [VirtualNode(spec, host=spec.node_id % workers) for spec in specs]

@@ -1,0 +1,113 @@
+"""`TorchLearner`: a PyTorch model factory, a loss and an optimizer setting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import torch
+from torch import nn
+
+from redfl.data.datasets import ArrayDataset
+from redfl.learners.base import EvaluateResult, FitResult, Learner
+from redfl.parameters import Parameters
+
+OptimizerName = Literal["sgd", "adam"]
+
+
+@dataclass(frozen=True)
+class OptimizerSettings:
+    """How a node builds its local optimizer at the start of each fit."""
+
+    name: OptimizerName = "sgd"
+    lr: float = 0.1
+    momentum: float = 0.0
+    weight_decay: float = 0.0
+
+
+def state_dict_to_parameters(module: nn.Module) -> Parameters:
+    """Copy a module's state dict into numpy arrays, dtypes kept."""
+    return Parameters(
+        (name, tensor.detach().cpu().numpy().copy())
+        for name, tensor in module.state_dict().items()
+    )
+
+
+def parameters_to_state_dict(parameters: Parameters) -> dict[str, torch.Tensor]:
+    """Wrap numpy arrays as tensors (copied, so the model owns its memory)."""
+    return {name: torch.from_numpy(np.array(a)) for name, a in parameters.items()}
+
+
+class TorchLearner(Learner):
+    """Train a `torch.nn.Module` with minibatch gradient descent."""
+
+    def __init__(
+        self,
+        model_fn: Callable[[], nn.Module],
+        optimizer: OptimizerSettings | None = None,
+        batch_size: int = 16,
+        loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    ) -> None:
+        self.model = model_fn()
+        self.optimizer = optimizer or OptimizerSettings()
+        self.batch_size = batch_size
+        self.loss_fn = loss_fn or nn.functional.cross_entropy
+
+    def get_parameters(self) -> Parameters:
+        """Return the model's state dict as numpy arrays."""
+        return state_dict_to_parameters(self.model)
+
+    def set_parameters(self, parameters: Parameters) -> None:
+        """Load parameters into the model; names and shapes must match."""
+        self.model.load_state_dict(parameters_to_state_dict(parameters), strict=True)
+
+    def fit(self, data: ArrayDataset, seed: int, epochs: int) -> FitResult:
+        """Run ``epochs`` passes of minibatch training over ``data``."""
+        x, y = torch.from_numpy(data.x), torch.from_numpy(data.y)
+        generator = torch.Generator().manual_seed(seed)
+        optimizer = self._build_optimizer()
+        self.model.train()
+
+        total_loss, seen = 0.0, 0
+        for _ in range(epochs):
+            order = torch.randperm(len(x), generator=generator)
+            for start in range(0, len(x), self.batch_size):
+                batch = order[start : start + self.batch_size]
+                optimizer.zero_grad()
+                loss = self.loss_fn(self.model(x[batch]), y[batch])
+                loss.backward()
+                optimizer.step()
+                total_loss += float(loss.detach()) * len(batch)
+                seen += len(batch)
+
+        mean_loss = total_loss / seen if seen else float("nan")
+        return FitResult(num_examples=len(x), loss=mean_loss)
+
+    def evaluate(self, data: ArrayDataset) -> EvaluateResult:
+        """Return loss and accuracy of the current model on ``data``."""
+        if len(data) == 0:
+            return EvaluateResult(num_examples=0, loss=float("nan"), accuracy=0.0)
+        self.model.eval()
+        with torch.no_grad():
+            logits = self.model(torch.from_numpy(data.x))
+            labels = torch.from_numpy(data.y)
+            loss = float(self.loss_fn(logits, labels))
+            accuracy = float((logits.argmax(dim=1) == labels).float().mean())
+
+        return EvaluateResult(num_examples=len(data), loss=loss, accuracy=accuracy)
+
+    def _build_optimizer(self) -> torch.optim.Optimizer:
+        settings = self.optimizer
+        params = self.model.parameters()
+        if settings.name == "adam":
+            return torch.optim.Adam(
+                params, lr=settings.lr, weight_decay=settings.weight_decay
+            )
+        return torch.optim.SGD(
+            params,
+            lr=settings.lr,
+            momentum=settings.momentum,
+            weight_decay=settings.weight_decay,
+        )

@@ -1,0 +1,126 @@
+"""`FederatedNode`: the body of one participant, independent of Ray."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from redfl.data.datasets import ArrayDataset
+from redfl.learners.base import Learner
+from redfl.parameters import Parameters
+from redfl.seeding import Stream, derive_seed
+from redfl.types import Role
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """Who a node is: its id, its roles and its rows of the shared dataset."""
+
+    node_id: int
+    roles: frozenset[Role]
+    indices: npt.NDArray[np.int64]
+
+    def has(self, role: Role) -> bool:
+        """Return True when the node plays ``role``."""
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class FitReport:
+    """A node's training result for one round."""
+
+    node_id: int
+    round_num: int
+    parameters: Parameters
+    num_examples: int
+    loss: float
+    duration_s: float
+    test_loss: float | None = None
+    test_accuracy: float | None = None
+
+
+@dataclass(frozen=True)
+class EvaluateReport:
+    """A node's evaluation of the global model on its local data."""
+
+    node_id: int
+    round_num: int
+    num_examples: int
+    loss: float
+    accuracy: float
+    duration_s: float
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+class FederatedNode:
+    """One participant: a learner, its local data, its roles.
+
+    Local shuffling is seeded from the run seed, the round and the node id,
+    so a node gives the same result wherever and whenever it runs.
+    """
+
+    def __init__(
+        self,
+        spec: NodeSpec,
+        learner: Learner,
+        local_data: ArrayDataset,
+        test_data: ArrayDataset | None,
+        run_seed: int,
+        local_epochs: int,
+    ) -> None:
+        self.spec = spec
+        self.learner = learner
+        self.local_data = local_data
+        self.test_data = test_data
+        self.run_seed = run_seed
+        self.local_epochs = local_epochs
+        self.rounds_trained = 0
+
+    @property
+    def node_id(self) -> int:
+        """Return the node's id."""
+        return self.spec.node_id
+
+    def fit(self, parameters: Parameters, round_num: int) -> FitReport:
+        """Train the global ``parameters`` locally and report the result."""
+        start = time.perf_counter()
+        seed = derive_seed(self.run_seed, Stream.FIT, round_num, self.node_id)
+
+        self.learner.set_parameters(parameters)
+        result = self.learner.fit(self.local_data, seed=seed, epochs=self.local_epochs)
+        self.rounds_trained += 1
+
+        test_loss = test_accuracy = None
+        if self.spec.has(Role.TEST) and self.test_data is not None:
+            tested = self.learner.evaluate(self.test_data)
+            test_loss, test_accuracy = tested.loss, tested.accuracy
+
+        return FitReport(
+            node_id=self.node_id,
+            round_num=round_num,
+            parameters=self.learner.get_parameters(),
+            num_examples=result.num_examples,
+            loss=result.loss,
+            duration_s=time.perf_counter() - start,
+            test_loss=test_loss,
+            test_accuracy=test_accuracy,
+        )
+
+    def evaluate(self, parameters: Parameters, round_num: int) -> EvaluateReport:
+        """Evaluate the global ``parameters`` on the node's local data."""
+        start = time.perf_counter()
+        self.learner.set_parameters(parameters)
+        result = self.learner.evaluate(self.local_data)
+
+        return EvaluateReport(
+            node_id=self.node_id,
+            round_num=round_num,
+            num_examples=result.num_examples,
+            loss=result.loss,
+            accuracy=result.accuracy,
+            duration_s=time.perf_counter() - start,
+            metrics=dict(result.metrics),
+        )

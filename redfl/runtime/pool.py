@@ -1,0 +1,185 @@
+"""`NodePool`: worker actors in placement-group bundles that run nodes.
+
+The pool is where Ray meets the federation. Each worker actor (a `NodeHost`)
+sits in its own bundle and hosts a fixed share of the nodes; a round sends
+one call per worker carrying the parameters reference and its nodes' tasks.
+Errors are turned into `NodeOutcome` failures here: a node that raises, a
+worker that dies, a worker that misses the deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import ray
+from ray.exceptions import GetTimeoutError, RayActorError, RayTaskError
+from ray.util.scheduling_strategies import PlacementGroupSchedulingStrategy
+
+from redfl.data.datasets import FederatedDataset
+from redfl.learners.factory import LearnerSpec
+from redfl.nodes.virtual import VirtualNode
+from redfl.runtime.host import ErrorInfo, NodeHost, NodeOutcome, NodeTask
+from redfl.runtime.placement import PlacementRequest, release, reserve
+
+logger = logging.getLogger(__name__)
+
+RemoteHost = ray.remote(NodeHost)
+
+
+class NodePool:
+    """Run the fit and evaluate calls of virtual nodes on worker actors."""
+
+    def __init__(
+        self,
+        nodes: Sequence[VirtualNode],
+        placement: PlacementRequest,
+        dataset: FederatedDataset,
+        learner_spec: LearnerSpec,
+        run_seed: int,
+        local_epochs: int,
+    ) -> None:
+        self.nodes = {node.node_id: node for node in nodes}
+        self.placement = placement
+        self._host_args = (learner_spec, run_seed, local_epochs)
+        self._threads = max(1, int(placement.cpus_per_bundle))
+        self._dataset_ref = ray.put(dataset)
+        self._group: Any = None
+        self._hosts: dict[int, Any] = {}
+
+    @property
+    def num_hosts(self) -> int:
+        """Return the number of worker actors."""
+        return self.placement.bundles
+
+    def start(self) -> None:
+        """Reserve the placement group; workers start when first needed.
+
+        Raises:
+            PlacementError: the resources cannot be placed in time.
+        """
+        self._group = reserve(self.placement)
+
+    def put(self, value: Any) -> Any:
+        """Store ``value`` once in the object store and return its reference."""
+        return ray.put(value)
+
+    def fit(
+        self,
+        round_num: int,
+        parameters_ref: Any,
+        node_ids: Sequence[int],
+        timeout_s: float | None = None,
+    ) -> list[NodeOutcome]:
+        """Train ``node_ids`` from the referenced parameters; outcomes by node id."""
+        return self._dispatch("fit", round_num, parameters_ref, node_ids, timeout_s)
+
+    def evaluate(
+        self,
+        round_num: int,
+        parameters_ref: Any,
+        node_ids: Sequence[int],
+        timeout_s: float | None = None,
+    ) -> list[NodeOutcome]:
+        """Evaluate the referenced parameters on ``node_ids``; outcomes by node id."""
+        return self._dispatch(
+            "evaluate", round_num, parameters_ref, node_ids, timeout_s
+        )
+
+    def shutdown(self) -> None:
+        """Kill every worker and release the placement group."""
+        for handle in self._hosts.values():
+            ray.kill(handle, no_restart=True)
+        self._hosts.clear()
+        release(self._group)
+        self._group = None
+
+    def _dispatch(
+        self,
+        method: str,
+        round_num: int,
+        parameters_ref: Any,
+        node_ids: Sequence[int],
+        timeout_s: float | None,
+    ) -> list[NodeOutcome]:
+        by_host: dict[int, list[NodeTask]] = defaultdict(list)
+        for node_id in sorted(node_ids):
+            node = self.nodes[node_id]
+            by_host[node.host].append(NodeTask(node_id, node.spec_if_unbuilt()))
+
+        calls = {
+            getattr(self._host(h), method).remote(round_num, parameters_ref, tasks): h
+            for h, tasks in by_host.items()
+        }
+        ready, pending = ray.wait(
+            list(calls), num_returns=len(calls), timeout=timeout_s
+        )
+
+        outcomes: list[NodeOutcome] = []
+        for ref in ready:
+            host = calls[ref]
+            outcomes.extend(self._collect(ref, host, by_host[host], round_num))
+        for ref in pending:
+            host = calls[ref]
+            error = ErrorInfo(
+                "RoundTimeout", f"no answer within round_timeout_s={timeout_s:g}"
+            )
+            outcomes.extend(self._fail(host, by_host[host], round_num, error))
+
+        return sorted(outcomes, key=lambda o: o.node_id)
+
+    def _collect(
+        self, ref: Any, host: int, tasks: list[NodeTask], round_num: int
+    ) -> list[NodeOutcome]:
+        try:
+            outcomes: list[NodeOutcome] = ray.get(ref)
+        except (RayActorError, RayTaskError, GetTimeoutError) as exc:
+            return self._fail(host, tasks, round_num, ErrorInfo.from_exception(exc))
+
+        for outcome in outcomes:
+            if outcome.ok:
+                self.nodes[outcome.node_id].mark_built()
+
+        return outcomes
+
+    def _fail(
+        self, host: int, tasks: list[NodeTask], round_num: int, error: ErrorInfo
+    ) -> list[NodeOutcome]:
+        """Record every task of a lost worker as failed and retire the worker."""
+        logger.warning(
+            "round %d: worker %d lost (%s: %s); nodes %s fail this round",
+            round_num,
+            host,
+            error.type,
+            error.message.splitlines()[0][:200],
+            [t.node_id for t in tasks],
+        )
+        handle = self._hosts.pop(host, None)
+        if handle is not None:
+            ray.kill(handle, no_restart=True)
+        for node in self.nodes.values():
+            if node.host == host:
+                node.mark_lost()
+
+        return [NodeOutcome(t.node_id, round_num, error=error) for t in tasks]
+
+    def _host(self, index: int) -> Any:
+        """Return worker ``index``, starting it in its bundle if needed."""
+        if index not in self._hosts:
+            start = time.perf_counter()
+            strategy = PlacementGroupSchedulingStrategy(
+                placement_group=self._group, placement_group_bundle_index=index
+            )
+            self._hosts[index] = RemoteHost.options(
+                num_cpus=self.placement.cpus_per_bundle,
+                scheduling_strategy=strategy,
+                max_concurrency=1,
+            ).remote(index, self._dataset_ref, *self._host_args, self._threads)
+            logger.debug(
+                "worker %d started in %.3f s", index, time.perf_counter() - start
+            )
+
+        return self._hosts[index]
