@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 
 from redfl.errors import ConfigError
 from redfl.types import Role
@@ -45,8 +53,23 @@ class ShardPartition(StrictModel):
     labels_per_node: int = Field(2, ge=1)
 
 
+def _partition_kind(value: Any) -> str | None:
+    """Return a partition's kind; a mapping without one means Dirichlet."""
+    if isinstance(value, Mapping):
+        kind = value.get("kind", "dirichlet")
+        return kind if isinstance(kind, str) else None
+    return getattr(value, "kind", None)
+
+
 PartitionConfig = Annotated[
-    IIDPartition | DirichletPartition | ShardPartition, Field(discriminator="kind")
+    Annotated[IIDPartition, Tag("iid")]
+    | Annotated[DirichletPartition, Tag("dirichlet")]
+    | Annotated[ShardPartition, Tag("shards")],
+    Discriminator(
+        _partition_kind,
+        custom_error_type="partition_kind",
+        custom_error_message="kind must be one of 'iid', 'dirichlet', 'shards'",
+    ),
 ]
 
 
@@ -135,6 +158,21 @@ class EvaluationConfig(StrictModel):
     federated: bool = True
 
 
+class FaultConfig(StrictModel):
+    """Make node ``node`` fail in round ``round`` (for tests and demos).
+
+    ``raise`` throws in fit, ``nan`` returns NaN parameters, ``wrong_shape``
+    returns a mis-shaped array, ``sleep`` waits ``seconds`` before training
+    (past ``round_timeout_s`` to play a straggler), ``kill`` ends the worker
+    process (every node hosted on that worker fails that round).
+    """
+
+    node: int = Field(ge=0)
+    round: int = Field(ge=1)
+    kind: Literal["raise", "nan", "wrong_shape", "sleep", "kill"]
+    seconds: float = Field(0.0, ge=0)
+
+
 class RayConfig(StrictModel):
     """Where Ray runs: a new local instance, or an existing cluster."""
 
@@ -166,6 +204,7 @@ class RunConfig(StrictModel):
     topology: TopologyConfig = Field(default_factory=TopologyConfig)
     resources: ResourcesConfig = Field(default_factory=ResourcesConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    faults: list[FaultConfig] = Field(default_factory=list)
     ray: RayConfig = Field(default_factory=RayConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
 
@@ -182,7 +221,18 @@ class RunConfig(StrictModel):
                 f"{trainers} training nodes (nodes.count={self.nodes.count}); "
                 "no round could ever complete"
             )
+        for index, fault in enumerate(self.faults):
+            if fault.node >= self.nodes.count:
+                raise ValueError(
+                    f"faults.{index}.node={fault.node}: no such node "
+                    f"(nodes.count={self.nodes.count})"
+                )
         workers = self.resources.workers
+        if self.resources.hosting == "dedicated" and isinstance(workers, int):
+            raise ValueError(
+                "resources.workers: dedicated hosting gives every node its own "
+                f"worker; remove workers={workers} or use hosting: pooled"
+            )
         if isinstance(workers, int) and workers > self.nodes.count:
             raise ValueError(
                 f"resources.workers={workers} exceeds nodes.count="

@@ -27,13 +27,8 @@ class PlacementError(RedError, RuntimeError):
     """Ray cannot place the requested resources within the allowed wait."""
 
 
-class NodeError(RedError, RuntimeError):
-    """A node failed during a round: raised, died, or missed the deadline."""
-
-    def __init__(self, node_id: int, round_num: int, message: str) -> None:
-        super().__init__(f"node {node_id}, round {round_num}: {message}")
-        self.node_id = node_id
-        self.round_num = round_num
+class WorkerStartError(RedError, RuntimeError):
+    """A worker actor did not come up within the allowed wait."""
 
 
 class RoundError(RedError, RuntimeError):

@@ -20,6 +20,7 @@ from redfl.communication.manager import TopologyManager
 from redfl.config import RunConfig, load_config
 from redfl.errors import RedError
 from redfl.federation.setup import Prepared, assign_hosts, plan_placement, prepare
+from redfl.nodes.faults import Fault
 from redfl.nodes.virtual import VirtualNode
 from redfl.parameters import Parameters
 from redfl.results.history import History
@@ -94,6 +95,10 @@ class FederatedBase(ABC):
                 self.prepared.learner_spec,
                 self.config.seed,
                 self.config.learner.local_epochs,
+                faults=[
+                    Fault(f.node, f.round, f.kind, f.seconds)
+                    for f in self.config.faults
+                ],
             )
             writer.open(self.config.to_dict())
             self.progress.start(

@@ -15,6 +15,7 @@ import torch
 from redfl.config import RunConfig
 from redfl.data.datasets import FederatedDataset, load_dataset
 from redfl.data.partition import make_partitioner
+from redfl.errors import DataError
 from redfl.learners.factory import LearnerSpec
 from redfl.learners.torch_learner import OptimizerSettings
 from redfl.models.registry import build_model
@@ -49,9 +50,12 @@ def prepare(config: RunConfig) -> Prepared:
 
     options = config.data.partition.model_dump(exclude={"kind"})
     partitioner = make_partitioner(config.data.partition.kind, **options)
-    parts = partitioner.partition(
-        dataset.train.y, config.nodes.count, derive_rng(seed, Stream.PARTITION)
-    )
+    try:
+        parts = partitioner.partition(
+            dataset.train.y, config.nodes.count, derive_rng(seed, Stream.PARTITION)
+        )
+    except DataError as exc:
+        raise DataError(f"data.partition: {exc}") from exc
     roles = frozenset(config.nodes.roles)
     specs = [NodeSpec(i, roles, part) for i, part in enumerate(parts)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,6 +11,7 @@ import numpy.typing as npt
 
 from redfl.data.datasets import ArrayDataset
 from redfl.learners.base import Learner
+from redfl.nodes.faults import Fault, before_fit, corrupt
 from redfl.parameters import Parameters
 from redfl.seeding import Stream, derive_seed
 from redfl.types import Role
@@ -70,6 +72,7 @@ class FederatedNode:
         test_data: ArrayDataset | None,
         run_seed: int,
         local_epochs: int,
+        faults: Sequence[Fault] = (),
     ) -> None:
         self.spec = spec
         self.learner = learner
@@ -78,6 +81,7 @@ class FederatedNode:
         self.run_seed = run_seed
         self.local_epochs = local_epochs
         self.rounds_trained = 0
+        self.faults = {f.round_num: f for f in faults if f.node == spec.node_id}
 
     @property
     def node_id(self) -> int:
@@ -88,6 +92,8 @@ class FederatedNode:
         """Train the global ``parameters`` locally and report the result."""
         start = time.perf_counter()
         seed = derive_seed(self.run_seed, Stream.FIT, round_num, self.node_id)
+        fault = self.faults.get(round_num)
+        before_fit(fault)
 
         self.learner.set_parameters(parameters)
         result = self.learner.fit(self.local_data, seed=seed, epochs=self.local_epochs)
@@ -101,7 +107,7 @@ class FederatedNode:
         return FitReport(
             node_id=self.node_id,
             round_num=round_num,
-            parameters=self.learner.get_parameters(),
+            parameters=corrupt(fault, self.learner.get_parameters()),
             num_examples=result.num_examples,
             loss=result.loss,
             duration_s=time.perf_counter() - start,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from redfl.data.datasets import FederatedDataset
 from redfl.learners.factory import LearnerSpec
+from redfl.nodes.faults import Fault
 from redfl.nodes.node import EvaluateReport, FederatedNode, FitReport, NodeSpec
 from redfl.parameters import Parameters
 from redfl.types import Role
@@ -69,6 +70,7 @@ class NodeHost:
         learner_spec: LearnerSpec,
         run_seed: int,
         local_epochs: int,
+        faults: Sequence[Fault] = (),
         threads: int = 1,
     ) -> None:
         import torch
@@ -79,6 +81,7 @@ class NodeHost:
         self.learner_spec = learner_spec
         self.run_seed = run_seed
         self.local_epochs = local_epochs
+        self.faults = tuple(faults)
         self.nodes: dict[int, FederatedNode] = {}
 
     def fit(
@@ -92,6 +95,10 @@ class NodeHost:
     ) -> list[NodeOutcome]:
         """Evaluate ``parameters`` on each task's node, in task order."""
         return self._run(tasks, round_num, lambda n: n.evaluate(parameters, round_num))
+
+    def ready(self) -> int:
+        """Return the host id once the actor is up (imports done)."""
+        return self.host_id
 
     def node_ids(self) -> list[int]:
         """Return the ids of the nodes built on this host."""
@@ -110,7 +117,7 @@ class NodeHost:
                 report = work_fn(node)
                 outcomes.append(NodeOutcome(task.node_id, round_num, report=report))
             except Exception as exc:
-                logger.warning(
+                logger.debug(
                     "round %d: node %d failed: %r", round_num, task.node_id, exc
                 )
                 error = ErrorInfo.from_exception(exc)
@@ -136,6 +143,7 @@ class NodeHost:
             test_data=test_data,
             run_seed=self.run_seed,
             local_epochs=self.local_epochs,
+            faults=self.faults,
         )
         self.nodes[spec.node_id] = node
         logger.debug("host %d built node %d", self.host_id, spec.node_id)

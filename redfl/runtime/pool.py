@@ -20,7 +20,9 @@ from ray.exceptions import GetTimeoutError, RayActorError, RayTaskError
 from ray.util.scheduling_strategies import PlacementGroupSchedulingStrategy
 
 from redfl.data.datasets import FederatedDataset
+from redfl.errors import WorkerStartError
 from redfl.learners.factory import LearnerSpec
+from redfl.nodes.faults import Fault
 from redfl.nodes.virtual import VirtualNode
 from redfl.runtime.host import ErrorInfo, NodeHost, NodeOutcome, NodeTask
 from redfl.runtime.placement import PlacementRequest, release, reserve
@@ -41,10 +43,11 @@ class NodePool:
         learner_spec: LearnerSpec,
         run_seed: int,
         local_epochs: int,
+        faults: Sequence[Fault] = (),
     ) -> None:
         self.nodes = {node.node_id: node for node in nodes}
         self.placement = placement
-        self._host_args = (learner_spec, run_seed, local_epochs)
+        self._host_args = (learner_spec, run_seed, local_epochs, tuple(faults))
         self._threads = max(1, int(placement.cpus_per_bundle))
         self._dataset_ref = ray.put(dataset)
         self._group: Any = None
@@ -56,12 +59,32 @@ class NodePool:
         return self.placement.bundles
 
     def start(self) -> None:
-        """Reserve the placement group; workers start when first needed.
+        """Reserve the placement group and start every worker.
+
+        Workers are up before round 1, so their start-up never counts against
+        a round's deadline; nodes are still built lazily on first use.
 
         Raises:
             PlacementError: the resources cannot be placed in time.
+            WorkerStartError: a worker did not come up in time.
         """
+        start = time.perf_counter()
         self._group = reserve(self.placement)
+        handles = [self._host(index) for index in range(self.num_hosts)]
+        ready, _ = ray.wait(
+            [h.ready.remote() for h in handles],
+            num_returns=len(handles),
+            timeout=self.placement.timeout_s,
+        )
+        if len(ready) < len(handles):
+            raise WorkerStartError(
+                f"{len(handles) - len(ready)} of {len(handles)} worker(s) did not "
+                f"start within {self.placement.timeout_s:g} s"
+            )
+        ray.get(ready)
+        logger.info(
+            "%d worker(s) ready in %.2f s", len(handles), time.perf_counter() - start
+        )
 
     def put(self, value: Any) -> Any:
         """Store ``value`` once in the object store and return its reference."""
@@ -163,6 +186,7 @@ class NodePool:
         for node in self.nodes.values():
             if node.host == host:
                 node.mark_lost()
+        self._host(host)  # start the replacement now, warm by the next round
 
         return [NodeOutcome(t.node_id, round_num, error=error) for t in tasks]
 

@@ -1,0 +1,140 @@
+"""The ``redfl`` command: run, validate."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from redfl.config import RunConfig, load_config
+from redfl.errors import ConfigError, DataError, RedError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+console = Console(stderr=True, highlight=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``redfl`` command."""
+    parser = argparse.ArgumentParser(
+        prog="redfl", description="Federated learning on Ray."
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="train a federation")
+    _add_config_arguments(run)
+    run.add_argument(
+        "--out", metavar="DIR", help="results folder (default runs/<time>)"
+    )
+    run.add_argument("--quiet", "-q", action="store_true", help="no per-round lines")
+    run.add_argument(
+        "--verbose", "-v", action="store_true", help="log details and tracebacks"
+    )
+
+    validate = commands.add_parser("validate", help="check a config, run nothing")
+    _add_config_arguments(validate)
+
+    return parser
+
+
+def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "config", nargs="?", help="YAML file (default: the built-in federation)"
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config key, e.g. --set rounds=5",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``redfl`` command; return its exit code."""
+    args = build_parser().parse_args(argv)
+    verbose = getattr(args, "verbose", False)
+    _configure_logging(verbose)
+    try:
+        if args.command == "validate":
+            return validate(args.config, args.overrides)
+        return run(args.config, args.overrides, args.out, args.quiet)
+    except (ConfigError, DataError) as exc:
+        _report("configuration error", exc, verbose)
+        return EXIT_BAD_CONFIG
+    except RedError as exc:
+        _report("run failed", exc, verbose)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/yellow]: workers and resources released")
+        return EXIT_INTERRUPTED
+
+
+def validate(config_path: str | None, overrides: list[str]) -> int:
+    """Check a configuration and print what it describes."""
+    config = load_config(config_path, overrides)
+    _check_buildable(config)
+    partition = config.data.partition
+    print(
+        f"ok: {config.name}: {config.schema_} schema, {config.nodes.count} nodes, "
+        f"{config.rounds} rounds, {config.data.dataset} ({partition.kind}), "
+        f"model {config.model.name}, strategy {config.strategy.name}"
+    )
+    return EXIT_OK
+
+
+def _check_buildable(config: RunConfig) -> None:
+    """Check what pydantic cannot: model, strategy, data and partition."""
+    from redfl.aggregation import make_aggregator
+    from redfl.federation.setup import prepare
+
+    make_aggregator(config.strategy.name, **config.strategy.options)
+    prepare(config)
+
+
+def run(
+    config_path: str | None, overrides: list[str], out: str | None, quiet: bool
+) -> int:
+    """Train the federation a configuration describes."""
+    from redfl.federation import Federation
+
+    federation = Federation.from_config(
+        config_path, overrides, out_dir=out, progress=not quiet
+    )
+    federation.train()
+    if quiet:
+        print(Path(federation.out_dir) / "summary.json")
+    return EXIT_OK
+
+
+def _report(kind: str, exc: BaseException, verbose: bool) -> None:
+    if verbose:
+        console.print_exception()
+    lines = str(exc).splitlines() or [type(exc).__name__]
+    console.print(f"[red]{kind}[/red]: {lines[0]}", soft_wrap=True)
+    for line in lines[1:]:
+        console.print(f"  {line}", soft_wrap=True)
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _version() -> str:
+    from redfl import __version__
+
+    return f"redfl {__version__}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

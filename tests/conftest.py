@@ -1,0 +1,40 @@
+"""Shared fixtures: one Ray instance for the whole test session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+
+
+@pytest.fixture(scope="session")
+def ray_cluster() -> Iterator[None]:
+    """Start Ray once (2 CPUs) for every test that needs it."""
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+    yield
+    ray.shutdown()
+
+
+def _small_config(**sections: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "name": "test",
+        "rounds": 3,
+        "nodes": {"count": 4},
+        "learner": {"local_epochs": 1},
+        "data": {"partition": {"kind": "iid"}},
+        "output": {"plots": False},
+    }
+    config.update(sections)
+    return config
+
+
+@pytest.fixture
+def small_config() -> Callable[..., dict[str, Any]]:
+    """Return a builder of fast federations: 4 nodes, 3 rounds, 1 epoch."""
+    return _small_config

@@ -1,0 +1,88 @@
+import pytest
+
+from redfl.config import RunConfig, load_config, parse_overrides
+from redfl.errors import ConfigError
+
+
+def test_defaults_describe_the_reference_federation() -> None:
+    config = load_config()
+
+    assert config.nodes.count == 10
+    assert config.rounds == 20
+    assert config.schema_ == "client_server"
+    assert config.strategy.name == "fedavg"
+    assert config.data.partition.kind == "dirichlet"
+    assert config.data.partition.alpha == 0.5
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"rounds": 0}, "rounds: .*greater than or equal to 1.*got 0"),
+        ({"nodes": {"count": 3, "bogus": 1}}, "nodes.bogus: unknown key"),
+        ({"typo_key": 1}, "typo_key: unknown key"),
+        ({"data": {"partition": {"kind": "iid", "alpha": 3}}}, "data.partition.alpha"),
+        ({"data": {"partition": {"kind": "zipf"}}}, "data.partition: kind must be"),
+        ({"data": {"partition": {"alpha": -1}}}, "alpha: .*greater than 0.*got -1"),
+        ({"sampling": {"fraction_fit": 1.5}}, "fraction_fit.*got 1.5"),
+        ({"sampling": {"min_fit_nodes": 11}}, "min_fit_nodes=11 exceeds the 10"),
+        ({"resources": {"workers": 12}}, "workers=12 exceeds nodes.count=10"),
+        ({"resources": {"workers": 0}}, "workers must be >= 1"),
+        ({"schema": "gossip"}, "schema: .*got 'gossip'"),
+        ({"nodes": {"roles": ["eval"]}}, "needs 'train'"),
+    ],
+)
+def test_bad_values_name_key_and_value(data: dict, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_config(data)
+
+
+def test_overrides_apply_nested_keys_with_yaml_types() -> None:
+    config = load_config(None, ["rounds=3", "learner.lr=0.05", "nodes.roles=[train]"])
+
+    assert config.rounds == 3
+    assert config.learner.lr == 0.05
+    assert config.nodes.roles == ["train"]
+
+
+def test_override_of_partition_option_keeps_default_kind() -> None:
+    config = load_config(None, ["data.partition.alpha=0.1"])
+
+    assert config.data.partition.kind == "dirichlet"
+    assert config.data.partition.alpha == 0.1
+
+
+def test_override_without_equals_is_rejected() -> None:
+    with pytest.raises(ConfigError, match="key=value"):
+        parse_overrides(["rounds"])
+
+
+def test_yaml_file_round_trips(tmp_path) -> None:
+    path = tmp_path / "run.yaml"
+    path.write_text("rounds: 4\nnodes:\n  count: 5\n")
+
+    config = load_config(path)
+    again = load_config(config.to_dict())
+
+    assert config.rounds == 4 and config.nodes.count == 5
+    assert again == config
+
+
+def test_missing_and_malformed_files_are_config_errors(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rounds: [1, 2\n")
+    listing = tmp_path / "list.yaml"
+    listing.write_text("- 1\n- 2\n")
+
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "missing.yaml")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="mapping"):
+        load_config(listing)
+
+
+def test_run_config_accepts_existing_config_object() -> None:
+    base = RunConfig(rounds=2)
+
+    assert load_config(base, ["seed=5"]).seed == 5
