@@ -1,0 +1,85 @@
+"""The ``redfl`` command: exit codes, one-line errors, and real runs."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from redfl.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def test_validate_accepts_the_default(capsys) -> None:
+    assert main(["validate"]) == 0
+    assert "ok: digits-fedavg" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_validates(example: Path) -> None:
+    assert main(["validate", str(example)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["rounds=-1"], "rounds"),
+        (["nodes.colour=red"], "nodes.colour: unknown key"),
+        (["model.name=nowhere.module:f"], "module not found"),
+        (["data.partition.alpha=0.001", "nodes.count=60"], "infeasible"),
+        (["strategy.name=fedbogus"], "unknown strategy"),
+    ],
+)
+def test_bad_config_exits_2_with_one_clear_line(overrides, message, capsys) -> None:
+    argv = ["validate"] + [x for o in overrides for x in ("--set", o)]
+
+    code = main(argv)
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "configuration error" in err and message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.usefixtures("ray_cluster")
+def test_run_in_process_writes_results(tmp_path, capsys) -> None:
+    sets = ["rounds=2", "nodes.count=3", "learner.local_epochs=1"]
+    argv = ["run", "--out", str(tmp_path)] + [x for s in sets for x in ("--set", s)]
+
+    assert main(argv) == 0
+
+    out = capsys.readouterr().out
+    assert re.search(r"round 2/2  acc 0\.\d{4}", out)
+    assert f"results in {tmp_path}" in out.replace("\n", "")
+    assert json.loads((tmp_path / "summary.json").read_text())["rounds"] == 2
+
+
+@pytest.mark.usefixtures("ray_cluster")
+def test_failed_run_exits_1(tmp_path, capsys) -> None:
+    sets = [
+        "rounds=2", "nodes.count=2", "sampling.min_fit_nodes=2",
+        "learner.local_epochs=1", "faults=[{node: 0, round: 1, kind: raise}]",
+    ]
+    argv = ["run", "--out", str(tmp_path)] + [x for s in sets for x in ("--set", s)]
+
+    assert main(argv) == 1
+    assert "run failed: round 1" in capsys.readouterr().err
+
+
+def test_redfl_run_as_a_new_process(tmp_path) -> None:
+    sets = ["rounds=2", "nodes.count=3", "learner.local_epochs=1"]
+    command = [sys.executable, "-m", "redfl", "run", "--quiet", "--out", str(tmp_path)]
+
+    done = subprocess.run(
+        command + [x for s in sets for x in ("--set", s)],
+        capture_output=True, text=True, timeout=240, check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(tmp_path / "summary.json")
+    for name in ("config.yaml", "history.jsonl", "summary.json", "model.npz"):
+        assert (tmp_path / name).exists()
