@@ -8,8 +8,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 from redfl.errors import DataError
 
@@ -119,6 +117,10 @@ def load_digits_dataset(
     """
     if not 0.0 < test_fraction < 1.0:
         raise DataError(f"test_fraction must be in (0, 1), got {test_fraction}")
+
+    # scikit-learn takes ~2 s to import; only the driver needs it, and only here.
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
 
     # Scale pixels and fix dtypes before splitting.
     pixels, digits = load_digits(return_X_y=True)

@@ -20,6 +20,11 @@ ACCURACY_SERIES = {
 
 def plot_accuracy(history: History, path: str | Path, title: str = "") -> list[str]:
     """Draw accuracy per round into ``path``; return the series drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     figure, axes = plt.subplots(figsize=(6.4, 4.0))
     drawn = []
     rounds = history.series("round")
