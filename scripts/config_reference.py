@@ -1,7 +1,7 @@
 """Write docs/configuration.md from the pydantic models in redfl.config.
 
-    python scripts/config_reference.py          # rewrite the page
-    python scripts/config_reference.py --check  # exit 1 if it is out of date
+python scripts/config_reference.py          # rewrite the page
+python scripts/config_reference.py --check  # exit 1 if it is out of date
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 import json
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -61,8 +62,11 @@ def test_run_in_process_writes_results(tmp_path, capsys) -> None:
 @pytest.mark.usefixtures("ray_cluster")
 def test_failed_run_exits_1(tmp_path, capsys) -> None:
     sets = [
-        "rounds=2", "nodes.count=2", "sampling.min_fit_nodes=2",
-        "learner.local_epochs=1", "faults=[{node: 0, round: 1, kind: raise}]",
+        "rounds=2",
+        "nodes.count=2",
+        "sampling.min_fit_nodes=2",
+        "learner.local_epochs=1",
+        "faults=[{node: 0, round: 1, kind: raise}]",
     ]
     argv = ["run", "--out", str(tmp_path)] + [x for s in sets for x in ("--set", s)]
 
@@ -76,10 +80,46 @@ def test_redfl_run_as_a_new_process(tmp_path) -> None:
 
     done = subprocess.run(
         command + [x for s in sets for x in ("--set", s)],
-        capture_output=True, text=True, timeout=240, check=False,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(tmp_path / "summary.json")
     for name in ("config.yaml", "history.jsonl", "summary.json", "model.npz"):
         assert (tmp_path / name).exists()
+
+
+def test_ctrl_c_stops_cleanly_and_records_the_run(tmp_path) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "redfl",
+        "run",
+        "--out",
+        str(tmp_path),
+        "--set",
+        "rounds=1000",
+        "--set",
+        "learner.local_epochs=1",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.split()[:2] == ["round", "3/1000"]:
+            process.send_signal(signal.SIGINT)
+            break
+
+    _, err = process.communicate(timeout=60)
+
+    assert process.returncode == 130
+    assert "interrupted" in err
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["status"] == "interrupted"
+    assert 3 <= summary["rounds"] < 1000
+    lines = (tmp_path / "history.jsonl").read_text().splitlines()
+    assert len(lines) == summary["rounds"]

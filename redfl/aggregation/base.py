@@ -76,7 +76,8 @@ def cast_like(value: np.ndarray, like: Array) -> Array:
     rounded to the nearest integer first, so a mean of counters stays a count.
     """
     if np.issubdtype(like.dtype, np.integer) or like.dtype == np.bool_:
-        return np.rint(value).astype(like.dtype)
+        rounded: Array = np.rint(value).astype(like.dtype)
+        return rounded
 
     return value.astype(like.dtype)
 
