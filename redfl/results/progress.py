@@ -17,7 +17,7 @@ class RoundProgress:
 
     def __init__(self, total_rounds: int, enabled: bool = True) -> None:
         self.total_rounds = total_rounds
-        self.console = Console(highlight=False) if enabled else None
+        self.console = Console(highlight=False, soft_wrap=True) if enabled else None
 
     def start(self, name: str, nodes: int, workers: int, out_dir: str) -> None:
         """Announce the run."""
