@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 
 from redfl.errors import TopologyError
+from redfl.parameters import Parameters
 from redfl.topology.graph import Matrix, Topology
 
 MixingKind = Literal["metropolis_hastings", "uniform", "matrix"]
@@ -151,3 +152,66 @@ def spectral_gap(weights: Matrix) -> float:
     moduli = np.sort(np.abs(np.linalg.eigvals(weights)))[::-1]
 
     return float(1.0 - moduli[1])
+
+
+def mix_parameters(
+    weighted_models: Sequence[tuple[float, Parameters]], own: int = 0
+) -> Parameters:
+    """Return the weighted sum of models, accumulated in float64.
+
+    Floating arrays are mixed in the order given (callers sort by node id, so
+    the result does not depend on arrival order) and cast back to their
+    dtype. Integer arrays (counters, step buffers) are not averaged: they
+    keep the value of model number ``own``, the mixing node's own.
+
+    Raises:
+        TopologyError: no models, or the models' names, shapes or dtypes
+            differ (the message names the first mismatch).
+    """
+    if not weighted_models:
+        raise TopologyError("mix_parameters needs at least one model")
+    reference = weighted_models[own][1]
+    layout = reference.signature()
+    for index, (_, model) in enumerate(weighted_models):
+        if model.signature() != layout:
+            raise TopologyError(
+                f"model {index} has layout {model.signature()}, expected {layout}"
+            )
+
+    mixed = {}
+    for name, array in reference.items():
+        if not np.issubdtype(array.dtype, np.floating):
+            mixed[name] = array.copy()
+            continue
+        total = np.zeros(array.shape, dtype=np.float64)
+        for weight, model in weighted_models:
+            total += weight * model[name].astype(np.float64)
+        mixed[name] = total.astype(array.dtype)
+
+    return Parameters(mixed)
+
+
+def average_parameters(models: Sequence[Parameters]) -> Parameters:
+    """Return the plain average of ``models`` (float64 accumulation)."""
+    share = 1.0 / len(models)
+
+    return mix_parameters([(share, m) for m in models])
+
+
+def consensus_distance(models: Sequence[Parameters]) -> tuple[float, Parameters]:
+    """Return the mean L2 distance of ``models`` from their average, and it.
+
+    Only floating arrays count; the distance of one model is the norm of all
+    its floating arrays flattened together.
+    """
+    mean = average_parameters(models)
+    distances = []
+    for model in models:
+        squared = sum(
+            float(np.sum((model[k].astype(np.float64) - v.astype(np.float64)) ** 2))
+            for k, v in mean.items()
+            if np.issubdtype(v.dtype, np.floating)
+        )
+        distances.append(np.sqrt(squared))
+
+    return float(np.mean(distances)), mean
