@@ -92,7 +92,7 @@ class TorchLearner(Learner):
         self.model.eval()
         with torch.no_grad():
             logits = self.model(torch.from_numpy(np.require(data.x, requirements="W")))
-            labels = torch.from_numpy(data.y)
+            labels = torch.from_numpy(np.require(data.y, requirements="W"))
             loss = float(self.loss_fn(logits, labels))
             accuracy = float((logits.argmax(dim=1) == labels).float().mean())
 
