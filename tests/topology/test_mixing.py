@@ -21,7 +21,11 @@ from redfl.topology import (
     star_topology,
     uniform_neighbour,
 )
-from redfl.topology.describe import describe_topology, plot_topology
+from redfl.topology.describe import (
+    config_mixing_matrix,
+    describe_topology,
+    plot_topology,
+)
 from redfl.topology.generators import line
 from redfl.topology.graph import from_adjacency
 from redfl.topology.mixing import consensus_distance, mix_parameters
@@ -154,3 +158,33 @@ def test_describe_and_plot_topology(tmp_path: Path) -> None:
     assert info["diameter"] == 4
     assert 0 < info["spectral_gap"] < 1
     assert (tmp_path / "ring.png").stat().st_size > 1000
+
+
+def test_user_matrix_from_config_is_checked(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(
+        "0.5,0.25,0,0.25\n0.25,0.5,0.25,0\n0,0.25,0.5,0.25\n0.25,0,0.25,0.5\n"
+    )
+    bad.write_text("0.5,0.5,0,0\n0.25,0.5,0.25,0\n0,0.25,0.5,0.25\n0.25,0,0.25,0.5\n")
+    base = {
+        "schema": "decentralized",
+        "nodes": {"count": 4},
+        "topology": {"kind": "ring"},
+    }
+
+    weights = config_mixing_matrix(
+        load_config({**base, "gossip": {"mixing": "matrix", "matrix_path": str(good)}}),
+        ring(4),
+    )
+    with pytest.raises(
+        TopologyError,
+        match=r"column 1 sums to 1.25, expected 1 \(the matrix must be doubly",
+    ):
+        config_mixing_matrix(
+            load_config(
+                {**base, "gossip": {"mixing": "matrix", "matrix_path": str(bad)}}
+            ),
+            ring(4),
+        )
+
+    assert weights[0, 1] == 0.25
