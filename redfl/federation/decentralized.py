@@ -224,13 +224,14 @@ class DecentralizedFederation(FederatedBase):
         failures: list[dict[str, Any]],
     ) -> dict[str, Any]:
         failed = sorted({f["node"] for f in failures})
+        fit_nodes = [r.node_id for r in trained if r.node_id not in failed]
         losses = [(r.loss, r.num_examples) for r in trained if r.loss is not None]
         return {
             "round": round_num,
             "sampled_nodes": sampled,
-            "fit_nodes": [r.node_id for r in trained if r.node_id not in failed],
+            "fit_nodes": fit_nodes,
             "failed_nodes": failed,
-            "num_fit": len(trained) - len(set(failed) & {r.node_id for r in trained}),
+            "num_fit": len(fit_nodes),
             "num_failed": len(failed),
             "train_loss": clean_number(weighted(losses)),
             "node_train_loss": {str(r.node_id): clean_number(r.loss) for r in trained},
