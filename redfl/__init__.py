@@ -10,7 +10,12 @@ from redfl.errors import (
     RoundError,
     TopologyError,
 )
-from redfl.federation import ClientServerFederation, FederatedBase, Federation
+from redfl.federation import (
+    ClientServerFederation,
+    DecentralizedFederation,
+    FederatedBase,
+    Federation,
+)
 from redfl.learners.base import EvaluateResult, FitResult, Learner
 from redfl.parameters import Parameters
 from redfl.results.history import History
@@ -23,6 +28,7 @@ __all__ = [
     "ClientServerFederation",
     "ConfigError",
     "DataError",
+    "DecentralizedFederation",
     "EvaluateResult",
     "FederatedBase",
     "Federation",

@@ -126,10 +126,92 @@ class SamplingConfig(StrictModel):
     min_fit_nodes: int = Field(1, ge=1)
 
 
-class TopologyConfig(StrictModel):
-    """Who may talk to whom; the client-server schema uses a star."""
+class StarTopology(StrictModel):
+    """A hub linked to every other node (the client-server schema's shape)."""
 
     kind: Literal["star"] = "star"
+
+
+class RingTopology(StrictModel):
+    """Each node linked to the next, the last to the first."""
+
+    kind: Literal["ring"] = "ring"
+
+
+class LineTopology(StrictModel):
+    """A path: a ring without its closing link."""
+
+    kind: Literal["line"] = "line"
+
+
+class MeshTopology(StrictModel):
+    """The complete graph."""
+
+    kind: Literal["mesh"] = "mesh"
+
+
+class KRegularTopology(StrictModel):
+    """A connected random graph with ``k`` links per node."""
+
+    kind: Literal["k_regular"] = "k_regular"
+    k: int = Field(4, ge=1)
+    seed: int | None = Field(None, ge=0)
+    max_attempts: int = Field(100, ge=1)
+
+
+class ErdosRenyiTopology(StrictModel):
+    """A connected G(n, p) graph, drawn again while disconnected."""
+
+    kind: Literal["erdos_renyi"] = "erdos_renyi"
+    p: float = Field(0.3, gt=0, le=1)
+    seed: int | None = Field(None, ge=0)
+    max_attempts: int = Field(100, ge=1)
+
+
+class SmallWorldTopology(StrictModel):
+    """A connected Watts-Strogatz graph: ring lattice of degree k, rewired."""
+
+    kind: Literal["small_world"] = "small_world"
+    k: int = Field(4, ge=2)
+    beta: float = Field(0.1, ge=0, le=1)
+    seed: int | None = Field(None, ge=0)
+    max_attempts: int = Field(100, ge=1)
+
+
+class CustomTopology(StrictModel):
+    """A CSV adjacency matrix (``.csv``) or an edge list (other suffixes)."""
+
+    kind: Literal["custom"] = "custom"
+    path: str
+
+
+TopologyConfig = Annotated[
+    StarTopology
+    | RingTopology
+    | LineTopology
+    | MeshTopology
+    | KRegularTopology
+    | ErdosRenyiTopology
+    | SmallWorldTopology
+    | CustomTopology,
+    Field(discriminator="kind"),
+]
+"""Who may talk to whom; ``seed`` (random kinds) defaults to one derived
+from the run seed. The client-server schema needs a star."""
+
+
+class GossipConfig(StrictModel):
+    """How the decentralized schema mixes neighbours' parameters."""
+
+    mixing: Literal["metropolis_hastings", "uniform", "matrix"] = "metropolis_hastings"
+    matrix_path: str | None = None
+    steps: int = Field(1, ge=1)
+
+    @model_validator(mode="after")
+    def _matrix_given(self) -> GossipConfig:
+        if self.mixing == "matrix" and not self.matrix_path:
+            raise ValueError("mixing 'matrix' needs gossip.matrix_path (a CSV file)")
+        return self
 
 
 class ResourcesConfig(StrictModel):
@@ -193,7 +275,9 @@ class RunConfig(StrictModel):
     name: str = "digits-fedavg"
     seed: int = Field(0, ge=0)
     rounds: int = Field(20, ge=1)
-    schema_: Literal["client_server"] = Field("client_server", alias="schema")
+    schema_: Literal["client_server", "decentralized"] = Field(
+        "client_server", alias="schema"
+    )
     round_timeout_s: float | None = Field(None, gt=0)
     data: DataConfig = Field(default_factory=DataConfig)
     nodes: NodesConfig = Field(default_factory=NodesConfig)
@@ -201,7 +285,8 @@ class RunConfig(StrictModel):
     learner: LearnerConfig = Field(default_factory=LearnerConfig)
     strategy: StrategyConfig = Field(default_factory=StrategyConfig)
     sampling: SamplingConfig = Field(default_factory=SamplingConfig)
-    topology: TopologyConfig = Field(default_factory=TopologyConfig)
+    topology: TopologyConfig = Field(default_factory=StarTopology)
+    gossip: GossipConfig = Field(default_factory=GossipConfig)
     resources: ResourcesConfig = Field(default_factory=ResourcesConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
     faults: list[FaultConfig] = Field(default_factory=list)
@@ -214,7 +299,12 @@ class RunConfig(StrictModel):
     def _check_counts(self) -> RunConfig:
         trainers = self.nodes.count if Role.TRAIN in self.nodes.roles else 0
         if trainers == 0:
-            raise ValueError("nodes.roles: the client_server schema needs 'train'")
+            raise ValueError(f"nodes.roles: the {self.schema_} schema needs 'train'")
+        if self.schema_ == "client_server" and self.topology.kind != "star":
+            raise ValueError(
+                f"topology.kind: the client_server schema needs 'star', got "
+                f"{self.topology.kind!r}; use schema: decentralized"
+            )
         if self.sampling.min_fit_nodes > trainers:
             raise ValueError(
                 f"sampling.min_fit_nodes={self.sampling.min_fit_nodes} exceeds the "
@@ -267,7 +357,19 @@ _MISSING = object()
 
 
 def _is_union_tag(part: Any) -> bool:
-    return part in ("iid", "dirichlet", "shards")
+    return part in ("iid", "dirichlet", "shards", *TOPOLOGY_KINDS)
+
+
+TOPOLOGY_KINDS = (
+    "star",
+    "ring",
+    "line",
+    "mesh",
+    "k_regular",
+    "erdos_renyi",
+    "small_world",
+    "custom",
+)
 
 
 def _lookup(data: Any, loc: Sequence[Any]) -> Any:

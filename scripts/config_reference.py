@@ -18,6 +18,7 @@ from pydantic_core import to_jsonable_python
 
 from redfl import config as cfg
 
+PARTITION_TYPE = cfg.DataConfig.model_fields["partition"].annotation
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
 
 INTRO = """# Configuration reference
@@ -35,8 +36,8 @@ This page is generated from `redfl/config.py` by
 def type_name(annotation: object) -> str:
     """Return a short readable name for a field's type."""
     text = repr(annotation) if not isinstance(annotation, type) else annotation.__name__
-    if "IIDPartition" in text:
-        return "partition (one of the `data.partition` kinds below)"
+    if "Partition" in text or "Topology" in text:
+        return "one of the kinds below"
     for noise in ("typing.", "redfl.config.", "redfl.types.", "<class '", "'>"):
         text = text.replace(noise, "")
     return text.replace("NoneType", "None").replace("|", "\\|")
@@ -78,22 +79,35 @@ def section(title: str, model: type[BaseModel], prefix: str) -> list[str]:
     return [*lines, ""]
 
 
+def variants(annotation: object) -> list[type[BaseModel]]:
+    """Return the config models inside a field's type (unions unpacked)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found += variants(arg)
+    return found
+
+
 def render() -> str:
     """Return the whole page."""
     lines = [INTRO]
     lines += section("top level", cfg.RunConfig, "")
-    nested = {
-        name: info.annotation
-        for name, info in cfg.RunConfig.model_fields.items()
-        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel)
-    }
-    for name, model in nested.items():
-        lines += section(name, model, f"{name}.")
-    for model in (cfg.IIDPartition, cfg.DirichletPartition, cfg.ShardPartition):
-        kind = model.model_fields["kind"].default
-        lines += section(f"data.partition (kind: {kind})", model, "data.partition.")
-    faults = typing.get_args(cfg.RunConfig.model_fields["faults"].annotation)[0]
-    lines += section("faults[]", faults, "faults[].")
+    sections = [("data", cfg.DataConfig)]
+    for name, info in cfg.RunConfig.model_fields.items():
+        key = info.alias or name
+        sections += [(key, model) for model in variants(info.annotation)]
+    sections += [("data.partition", m) for m in variants(PARTITION_TYPE)]
+    seen = set()
+    for key, model in sections:
+        if model in seen:
+            continue
+        seen.add(model)
+        kind = model.model_fields.get("kind")
+        title = f"{key} (kind: {kind.default})" if kind else key
+        if key == "faults":
+            title = "faults[]"
+        lines += section(title, model, f"{key}.")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -9,8 +9,12 @@ from typing import Any
 from redfl.config import RunConfig, load_config
 from redfl.federation.base import FederatedBase
 from redfl.federation.client_server import ClientServerFederation
+from redfl.federation.decentralized import DecentralizedFederation
 
-SCHEMAS: dict[str, type[FederatedBase]] = {"client_server": ClientServerFederation}
+SCHEMAS: dict[str, type[FederatedBase]] = {
+    "client_server": ClientServerFederation,
+    "decentralized": DecentralizedFederation,
+}
 
 
 class Federation:
@@ -41,4 +45,10 @@ class Federation:
         return schema(config, out_dir=out_dir, progress=progress)
 
 
-__all__ = ["SCHEMAS", "ClientServerFederation", "FederatedBase", "Federation"]
+__all__ = [
+    "SCHEMAS",
+    "ClientServerFederation",
+    "DecentralizedFederation",
+    "FederatedBase",
+    "Federation",
+]

@@ -43,6 +43,9 @@ class FederatedBase(ABC):
         progress: print one line per round.
     """
 
+    pool_class: type[NodePool] = NodePool
+    """The worker pool the schema runs its nodes on."""
+
     def __init__(
         self,
         config: RunConfig | dict[str, Any] | str | Path,
@@ -88,7 +91,7 @@ class FederatedBase(ABC):
         with ray_session(self.config.ray.address, self.config.ray.num_cpus):
             placement = plan_placement(self.config)
             self.nodes = assign_hosts(self.prepared.node_specs, placement.bundles)
-            self.pool = NodePool(
+            self.pool = self.pool_class(
                 self.nodes,
                 placement,
                 self.prepared.dataset,

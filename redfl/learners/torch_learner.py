@@ -91,8 +91,8 @@ class TorchLearner(Learner):
             return EvaluateResult(num_examples=0, loss=float("nan"), accuracy=0.0)
         self.model.eval()
         with torch.no_grad():
-            logits = self.model(torch.from_numpy(data.x))
-            labels = torch.from_numpy(data.y)
+            logits = self.model(torch.from_numpy(np.require(data.x, requirements="W")))
+            labels = torch.from_numpy(np.require(data.y, requirements="W"))
             loss = float(self.loss_fn(logits, labels))
             accuracy = float((logits.argmax(dim=1) == labels).float().mean())
 

@@ -90,17 +90,27 @@ class FederatedNode:
 
     def fit(self, parameters: Parameters, round_num: int) -> FitReport:
         """Train the global ``parameters`` locally and report the result."""
+        self.learner.set_parameters(parameters)
+
+        return self.train(round_num, test=True)
+
+    def train(self, round_num: int, test: bool = False) -> FitReport:
+        """Train the node's current model locally and report the result.
+
+        Args:
+            test: also evaluate the trained model on the test split when the
+                node plays the ``test`` role.
+        """
         start = time.perf_counter()
         seed = derive_seed(self.run_seed, Stream.FIT, round_num, self.node_id)
         fault = self.faults.get(round_num)
         before_fit(fault)
 
-        self.learner.set_parameters(parameters)
         result = self.learner.fit(self.local_data, seed=seed, epochs=self.local_epochs)
         self.rounds_trained += 1
 
         test_loss = test_accuracy = None
-        if self.spec.has(Role.TEST) and self.test_data is not None:
+        if test and self.spec.has(Role.TEST) and self.test_data is not None:
             tested = self.learner.evaluate(self.test_data)
             test_loss, test_accuracy = tested.loss, tested.accuracy
 
@@ -113,6 +123,30 @@ class FederatedNode:
             duration_s=time.perf_counter() - start,
             test_loss=test_loss,
             test_accuracy=test_accuracy,
+        )
+
+    def test(self, round_num: int) -> EvaluateReport:
+        """Evaluate the node's own current model on the test split.
+
+        Raises:
+            ValueError: the node does not play the ``test`` role.
+        """
+        if self.test_data is None:
+            raise ValueError(
+                f"round {round_num}: node {self.node_id} has no test split "
+                "(it does not play the 'test' role)"
+            )
+        start = time.perf_counter()
+        result = self.learner.evaluate(self.test_data)
+
+        return EvaluateReport(
+            node_id=self.node_id,
+            round_num=round_num,
+            num_examples=result.num_examples,
+            loss=result.loss,
+            accuracy=result.accuracy,
+            duration_s=time.perf_counter() - start,
+            metrics=dict(result.metrics),
         )
 
     def evaluate(self, parameters: Parameters, round_num: int) -> EvaluateReport:

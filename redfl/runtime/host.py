@@ -11,6 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from redfl.data.datasets import FederatedDataset
 from redfl.learners.factory import LearnerSpec
@@ -46,12 +47,32 @@ class ErrorInfo:
 
 
 @dataclass(frozen=True)
+class SharedReport:
+    """A node's parameters left in the object store: a reference and its size.
+
+    ``num_examples`` and ``loss`` describe the local training that produced
+    them, when they come from training rather than mixing.
+    """
+
+    node_id: int
+    round_num: int
+    parameters_ref: Any
+    nbytes: int
+    num_examples: int = 0
+    loss: float | None = None
+    duration_s: float = 0.0
+
+
+Report = FitReport | EvaluateReport | SharedReport
+
+
+@dataclass(frozen=True)
 class NodeOutcome:
     """A node's answer for a round: a report, or the error it hit."""
 
     node_id: int
     round_num: int
-    report: FitReport | EvaluateReport | None = None
+    report: Report | None = None
     error: ErrorInfo | None = None
 
     @property
@@ -108,7 +129,7 @@ class NodeHost:
         self,
         tasks: list[NodeTask],
         round_num: int,
-        work_fn: Callable[[FederatedNode], FitReport | EvaluateReport],
+        work_fn: Callable[[FederatedNode], Report],
     ) -> list[NodeOutcome]:
         outcomes = []
         for task in tasks:

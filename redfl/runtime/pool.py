@@ -35,6 +35,9 @@ RemoteHost = ray.remote(NodeHost)
 class NodePool:
     """Run the fit and evaluate calls of virtual nodes on worker actors."""
 
+    host_class: Any = RemoteHost
+    """The actor class of the workers; subclasses may add methods."""
+
     def __init__(
         self,
         nodes: Sequence[VirtualNode],
@@ -197,7 +200,7 @@ class NodePool:
             strategy = PlacementGroupSchedulingStrategy(
                 placement_group=self._group, placement_group_bundle_index=index
             )
-            self._hosts[index] = RemoteHost.options(
+            self._hosts[index] = self.host_class.options(
                 num_cpus=self.placement.cpus_per_bundle,
                 scheduling_strategy=strategy,
                 max_concurrency=1,
