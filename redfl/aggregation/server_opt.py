@@ -66,7 +66,8 @@ class ServerOptimizer(Aggregator):
             mean = weighted_array(ordered, name)
             if self.is_stepped(name, like):
                 start = like.astype(np.float64)
-                value = start + self.step(name, mean - start)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    value = start + self.step(name, mean - start)
                 self._require_finite(name, value, round_num)
             else:
                 value = mean
