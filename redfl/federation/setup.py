@@ -65,6 +65,7 @@ def prepare(config: RunConfig) -> Prepared:
             weight_decay=config.learner.weight_decay,
         ),
         batch_size=config.learner.batch_size,
+        proximal_mu=config.learner.proximal_mu,
     )
 
     return Prepared(dataset, learner_spec, initial_parameters(config), specs)
