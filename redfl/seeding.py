@@ -16,6 +16,7 @@ class Stream(IntEnum):
     SAMPLE = 4
     FIT = 5
     EVALUATE = 6
+    ATTACK = 7
 
 
 def derive_seed(run_seed: int, stream: Stream, *keys: int) -> int:
