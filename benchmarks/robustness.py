@@ -31,6 +31,7 @@ TARGET = 0.85
 ATTACKS: dict[str, dict[str, Any]] = {
     "sign flip x10": {"kind": "sign_flip", "scale": 10.0},
     "gaussian std 1": {"kind": "gaussian", "std": 1.0},
+    "gaussian std 3": {"kind": "gaussian", "std": 3.0},
 }
 
 # name, options; Bulyan needs n >= 4f + 3, so with n = 10 it runs with f = 1.
