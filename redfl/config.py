@@ -6,6 +6,7 @@ value, so ``redfl validate`` can point at the line to fix.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -110,6 +111,7 @@ class LearnerConfig(StrictModel):
     lr: float = Field(0.1, gt=0)
     momentum: float = Field(0.0, ge=0, lt=1)
     weight_decay: float = Field(0.0, ge=0)
+    proximal_mu: float = Field(0.0, ge=0)
 
 
 class StrategyConfig(StrictModel):
@@ -117,6 +119,26 @@ class StrategyConfig(StrictModel):
 
     name: str = "fedavg"
     options: dict[str, Any] = Field(default_factory=dict)
+
+
+class AttackConfig(StrictModel):
+    """Byzantine nodes: who attacks, from which round, and how."""
+
+    kind: Literal["sign_flip", "scale", "gaussian", "label_flip", "same_value"]
+    nodes: list[int] | None = None
+    fraction: float | None = Field(None, gt=0, le=1)
+    start_round: int = Field(1, ge=1)
+    scale: float = 10.0
+    std: float = Field(1.0, ge=0)
+    value: float = 100.0
+
+    @model_validator(mode="after")
+    def _one_selection(self) -> AttackConfig:
+        if (self.nodes is None) == (self.fraction is None):
+            raise ValueError("give exactly one of nodes (a list of ids) or fraction")
+        if self.nodes is not None and len(set(self.nodes)) != len(self.nodes):
+            raise ValueError(f"nodes lists an id twice: {self.nodes}")
+        return self
 
 
 class SamplingConfig(StrictModel):
@@ -292,6 +314,7 @@ class RunConfig(StrictModel):
     faults: list[FaultConfig] = Field(default_factory=list)
     ray: RayConfig = Field(default_factory=RayConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    attack: AttackConfig | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -329,6 +352,27 @@ class RunConfig(StrictModel):
                 f"{self.nodes.count}; a worker would host no node"
             )
         return self
+
+    @model_validator(mode="after")
+    def _check_strategy_and_attack(self) -> RunConfig:
+        from redfl.aggregation import check_strategy
+
+        check_strategy(self.strategy.name, self.strategy.options, self.sampled_count())
+        attackers = self.attack.nodes if self.attack is not None else None
+        bad = [n for n in attackers or [] if not 0 <= n < self.nodes.count]
+        if bad:
+            raise ValueError(
+                f"attack.nodes: ids {bad} are not in 0..{self.nodes.count - 1} "
+                f"(nodes.count={self.nodes.count})"
+            )
+        return self
+
+    def sampled_count(self) -> int:
+        """Return how many training nodes each round samples."""
+        trainers = self.nodes.count if Role.TRAIN in self.nodes.roles else 0
+        wanted = math.ceil(self.sampling.fraction_fit * trainers)
+
+        return min(trainers, max(self.sampling.min_fit_nodes, wanted))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the resolved configuration as plain YAML-ready data."""

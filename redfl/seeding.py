@@ -17,6 +17,7 @@ class Stream(IntEnum):
     FIT = 5
     EVALUATE = 6
     TOPOLOGY = 7
+    ATTACK = 8
 
 
 def derive_seed(run_seed: int, stream: Stream, *keys: int) -> int:

@@ -98,6 +98,22 @@ class Aggregator(ABC):
     ) -> Parameters:
         """Return the new global parameters from this round's updates."""
 
+    def precondition(self, num_updates: int) -> str | None:
+        """Return why ``num_updates`` updates cannot be combined, or None."""
+        del num_updates
+        return None
+
+    def require_count(self, num_updates: int, round_num: int) -> None:
+        """Check `precondition` for this round.
+
+        Raises:
+            AggregationError: the round has too few updates for the strategy;
+                the message names the round, n and the strategy's options.
+        """
+        problem = self.precondition(num_updates)
+        if problem is not None:
+            raise AggregationError(f"round {round_num}: {self.name}: {problem}")
+
     def state_dict(self) -> dict[str, Any]:
         """Return the strategy's state (empty for stateless strategies)."""
         return {}

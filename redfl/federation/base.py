@@ -144,9 +144,19 @@ class FederatedBase(ABC):
         self, writer: RunWriter, status: str, error: str | None, wall_s: float
     ) -> None:
         summary = self.summary(status, error, wall_s)
+        state = self.aggregator.state_dict()
+        if state and self.out_dir.is_dir():
+            np.savez(self.out_dir / "strategy_state.npz", **state)
         writer.finish(self.history, summary, self.parameters, self.config.output.plots)
         if status == "completed":
             self.progress.finish(summary, str(self.out_dir))
+
+    def _attack_summary(self) -> dict[str, Any] | None:
+        """Return the attack settings and the attacking node ids, or None."""
+        if self.config.attack is None or self.prepared is None:
+            return None
+        attackers = [s.node_id for s in self.prepared.node_specs if s.attack]
+        return {**self.config.attack.model_dump(mode="json"), "nodes": attackers}
 
     def summary(self, status: str, error: str | None, wall_s: float) -> dict[str, Any]:
         """Return the run's summary, as written to ``summary.json``."""
@@ -172,5 +182,6 @@ class FederatedBase(ABC):
             "wall_s": wall_s,
             "bytes_sent": sum(r["bytes_sent"] for r in self.history),
             "failures": sum(r["num_failed"] for r in self.history),
+            "attack": self._attack_summary(),
             "model_checksum": self.parameters.checksum() if self.parameters else None,
         }

@@ -182,6 +182,7 @@ class ClientServerFederation(FederatedBase):
             "sampled_nodes": sampled,
             "fit_nodes": [r.node_id for r in reports],
             "failed_nodes": [f["node"] for f in failures],
+            "attacked_nodes": self._attacked(sampled, round_num),
             "num_fit": len(reports),
             "num_failed": len(failures),
             "train_loss": clean_number(
@@ -193,6 +194,15 @@ class ClientServerFederation(FederatedBase):
             "node_train_loss": {str(r.node_id): clean_number(r.loss) for r in reports},
             "failures": failures,
         }
+
+    def _attacked(self, sampled: list[int], round_num: int) -> list[int]:
+        """Return the sampled nodes that act Byzantine in ``round_num``."""
+        specs = {n.node_id: n.spec for n in self.nodes}
+        return [
+            n
+            for n in sampled
+            if (attack := specs[n].attack) is not None and attack.active(round_num)
+        ]
 
     def _evaluate(self, round_num: int) -> dict[str, Any]:
         """Test the global model centrally and, if enabled, on eval nodes."""

@@ -19,6 +19,7 @@ from redfl.errors import DataError
 from redfl.learners.factory import LearnerSpec
 from redfl.learners.torch_learner import OptimizerSettings
 from redfl.models.registry import build_model
+from redfl.nodes.attack import AttackSpec, select_attackers
 from redfl.nodes.node import NodeSpec
 from redfl.nodes.virtual import VirtualNode
 from redfl.parameters import Parameters
@@ -57,7 +58,11 @@ def prepare(config: RunConfig) -> Prepared:
     except DataError as exc:
         raise DataError(f"data.partition: {exc}") from exc
     roles = frozenset(config.nodes.roles)
-    specs = [NodeSpec(i, roles, part) for i, part in enumerate(parts)]
+    attackers, attack = plan_attack(config, dataset.num_classes)
+    specs = [
+        NodeSpec(i, roles, part, attack if i in attackers else None)
+        for i, part in enumerate(parts)
+    ]
 
     learner_spec = LearnerSpec(
         model=config.model.name,
@@ -69,9 +74,32 @@ def prepare(config: RunConfig) -> Prepared:
             weight_decay=config.learner.weight_decay,
         ),
         batch_size=config.learner.batch_size,
+        proximal_mu=config.learner.proximal_mu,
     )
 
     return Prepared(dataset, learner_spec, initial_parameters(config), specs)
+
+
+def plan_attack(
+    config: RunConfig, num_classes: int
+) -> tuple[list[int], AttackSpec | None]:
+    """Return the attacking node ids and what they do (none without ``attack``)."""
+    if config.attack is None:
+        return [], None
+    settings = config.attack
+    attackers = select_attackers(
+        config.nodes.count, settings.nodes, settings.fraction, config.seed
+    )
+    spec = AttackSpec(
+        kind=settings.kind,
+        start_round=settings.start_round,
+        scale=settings.scale,
+        std=settings.std,
+        value=settings.value,
+        num_classes=num_classes,
+    )
+
+    return attackers, spec
 
 
 def initial_parameters(config: RunConfig) -> Parameters:

@@ -18,6 +18,7 @@ class LearnerSpec:
     model_kwargs: dict[str, Any] = field(default_factory=dict)
     optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
     batch_size: int = 16
+    proximal_mu: float = 0.0
 
     def build(self) -> Learner:
         """Return a fresh learner with a newly built model."""
@@ -25,4 +26,5 @@ class LearnerSpec:
             model_fn=lambda: build_model(self.model, self.model_kwargs),
             optimizer=self.optimizer,
             batch_size=self.batch_size,
+            proximal_mu=self.proximal_mu,
         )

@@ -41,7 +41,13 @@ def parameters_to_state_dict(parameters: Parameters) -> dict[str, torch.Tensor]:
 
 
 class TorchLearner(Learner):
-    """Train a `torch.nn.Module` with minibatch gradient descent."""
+    """Train a `torch.nn.Module` with minibatch gradient descent.
+
+    With ``proximal_mu > 0`` (FedProx) each batch loss gains
+    ``(mu / 2) * ||w - w_start||**2`` over the trainable parameters, where
+    ``w_start`` are the weights at the start of `fit` (the global model the
+    node was sent). The reported loss is the data loss alone.
+    """
 
     def __init__(
         self,
@@ -49,7 +55,11 @@ class TorchLearner(Learner):
         optimizer: OptimizerSettings | None = None,
         batch_size: int = 16,
         loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+        proximal_mu: float = 0.0,
     ) -> None:
+        if proximal_mu < 0:
+            raise ValueError(f"proximal_mu must be >= 0, got {proximal_mu}")
+        self.proximal_mu = proximal_mu
         self.model = model_fn()
         self.optimizer = optimizer or OptimizerSettings()
         self.batch_size = batch_size
@@ -68,6 +78,7 @@ class TorchLearner(Learner):
         x, y = torch.from_numpy(data.x), torch.from_numpy(data.y)
         generator = torch.Generator().manual_seed(seed)
         optimizer = self._build_optimizer()
+        anchor = self._proximal_anchor()
         self.model.train()
 
         total_loss, seen = 0.0, 0
@@ -77,7 +88,8 @@ class TorchLearner(Learner):
                 batch = order[start : start + self.batch_size]
                 optimizer.zero_grad()
                 loss = self.loss_fn(self.model(x[batch]), y[batch])
-                loss.backward()
+                objective = loss + self._proximal_term(anchor) if anchor else loss
+                objective.backward()
                 optimizer.step()
                 total_loss += float(loss.detach()) * len(batch)
                 seen += len(batch)
@@ -97,6 +109,22 @@ class TorchLearner(Learner):
             accuracy = float((logits.argmax(dim=1) == labels).float().mean())
 
         return EvaluateResult(num_examples=len(data), loss=loss, accuracy=accuracy)
+
+    def _proximal_anchor(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Pair each trainable parameter with a frozen copy (empty if mu is 0)."""
+        if self.proximal_mu == 0:
+            return []
+        return [
+            (param, param.detach().clone())
+            for param in self.model.parameters()
+            if param.requires_grad
+        ]
+
+    def _proximal_term(
+        self, anchor: list[tuple[torch.Tensor, torch.Tensor]]
+    ) -> torch.Tensor:
+        squared = sum(((p - start) ** 2).sum() for p, start in anchor)
+        return 0.5 * self.proximal_mu * squared
 
     def _build_optimizer(self) -> torch.optim.Optimizer:
         settings = self.optimizer

@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from redfl.data.datasets import ArrayDataset
 from redfl.learners.base import Learner
+from redfl.nodes.attack import AttackSpec, attack_rng
 from redfl.nodes.faults import Fault, before_fit, corrupt
 from redfl.parameters import Parameters
 from redfl.seeding import Stream, derive_seed
@@ -24,6 +25,7 @@ class NodeSpec:
     node_id: int
     roles: frozenset[Role]
     indices: npt.NDArray[np.int64]
+    attack: AttackSpec | None = None
 
     def has(self, role: Role) -> bool:
         """Return True when the node plays ``role``."""
@@ -61,7 +63,8 @@ class FederatedNode:
     """One participant: a learner, its local data, its roles.
 
     Local shuffling is seeded from the run seed, the round and the node id,
-    so a node gives the same result wherever and whenever it runs.
+    so a node gives the same result wherever and whenever it runs. A node
+    whose spec carries an `AttackSpec` turns Byzantine from its start round.
     """
 
     def __init__(
@@ -106,7 +109,14 @@ class FederatedNode:
         fault = self.faults.get(round_num)
         before_fit(fault)
 
-        result = self.learner.fit(self.local_data, seed=seed, epochs=self.local_epochs)
+        attack = self.spec.attack
+        attacking = attack is not None and attack.active(round_num)
+        data = self.local_data
+        if attack is not None and attacking and attack.kind == "label_flip":
+            data = attack.flip(data)
+        start_parameters = self.learner.get_parameters() if attacking else None
+
+        result = self.learner.fit(data, seed=seed, epochs=self.local_epochs)
         self.rounds_trained += 1
 
         test_loss = test_accuracy = None
@@ -114,10 +124,15 @@ class FederatedNode:
             tested = self.learner.evaluate(self.test_data)
             test_loss, test_accuracy = tested.loss, tested.accuracy
 
+        sent = self.learner.get_parameters()
+        if attack is not None and start_parameters is not None:
+            rng = attack_rng(self.run_seed, round_num, self.node_id)
+            sent = attack.corrupt(start_parameters, sent, rng)
+
         return FitReport(
             node_id=self.node_id,
             round_num=round_num,
-            parameters=corrupt(fault, self.learner.get_parameters()),
+            parameters=corrupt(fault, sent),
             num_examples=result.num_examples,
             loss=result.loss,
             duration_s=time.perf_counter() - start,
