@@ -1,4 +1,4 @@
-"""The ``redfl`` command: run, validate."""
+"""The ``redfl`` command: run, validate, topology."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a config, run nothing")
     _add_config_arguments(validate)
 
+    topology = commands.add_parser(
+        "topology", help="describe (and draw) a config's topology"
+    )
+    _add_config_arguments(topology)
+    topology.add_argument("--plot", metavar="FILE", help="draw the graph (PNG, SVG)")
+
     return parser
 
 
@@ -64,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return validate(args.config, args.overrides)
+        if args.command == "topology":
+            return topology(args.config, args.overrides, args.plot)
         return run(args.config, args.overrides, args.out, args.quiet)
     except (ConfigError, DataError) as exc:
         _report("configuration error", exc, verbose)
@@ -86,6 +94,26 @@ def validate(config_path: str | None, overrides: list[str]) -> int:
         f"{config.rounds} rounds, {config.data.dataset} ({partition.kind}), "
         f"model {config.model.name}, strategy {config.strategy.name}"
     )
+    return EXIT_OK
+
+
+def topology(config_path: str | None, overrides: list[str], plot: str | None) -> int:
+    """Print a topology's degree, diameter and spectral gap; draw it if asked."""
+    from redfl.topology.describe import describe_topology, plot_topology
+    from redfl.topology.factory import make_topology
+
+    config = load_config(config_path, overrides)
+    facts = describe_topology(config)
+    print(
+        f"{facts['name']}: {facts['nodes']} nodes, {facts['edges']} edges, "
+        f"degree min/mean/max {facts['degree_min']}/{facts['degree_mean']:.2f}/"
+        f"{facts['degree_max']}, diameter {facts['diameter']}, spectral gap of "
+        f"the {facts['mixing']} mixing matrix {facts['spectral_gap']:.4f}"
+    )
+    if plot:
+        graph = make_topology(config.topology, config.nodes.count, config.seed)
+        plot_topology(graph, plot, title=f"{config.name}: {facts['name']}")
+        print(f"drawn to {plot}")
     return EXIT_OK
 
 

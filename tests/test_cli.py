@@ -123,3 +123,15 @@ def test_ctrl_c_stops_cleanly_and_records_the_run(tmp_path) -> None:
     assert 3 <= summary["rounds"] < 1000
     lines = (tmp_path / "history.jsonl").read_text().splitlines()
     assert len(lines) == summary["rounds"]
+
+
+def test_topology_command_prints_facts_and_draws(tmp_path, capsys) -> None:
+    plot = tmp_path / "ring.png"
+    argv = ["topology", "--set", "schema=decentralized", "--set", "topology.kind=ring"]
+
+    code = main([*argv, "--set", "nodes.count=6", "--plot", str(plot)])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "ring: 6 nodes, 6 edges" in out and "diameter 3" in out
+    assert plot.read_bytes()[:4] == b"\x89PNG"

@@ -5,10 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 
@@ -57,6 +53,11 @@ def describe_topology(config: RunConfig) -> dict[str, Any]:
 
 def plot_topology(topology: Topology, path: str | Path, title: str = "") -> None:
     """Draw ``topology`` into an image file at ``path`` (format from suffix)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     figure, axes = plt.subplots(figsize=(5.0, 5.0))
     graph = topology.graph
     layout = (
