@@ -1,4 +1,4 @@
-"""The ``redfl`` command: run, validate, topology."""
+"""The ``redfl`` command: run, resume, validate, topology."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 
 from redfl.config import RunConfig, load_config
-from redfl.errors import ConfigError, DataError, RedError
+from redfl.errors import CheckpointError, ConfigError, DataError, RedError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -38,6 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a config, run nothing")
     _add_config_arguments(validate)
+
+    resume = commands.add_parser("resume", help="continue a stopped run")
+    resume.add_argument("run_dir", metavar="RUN_DIR", help="the run's results folder")
+    resume.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="e.g. --set rounds=50 to extend the run",
+    )
+    resume.add_argument("--quiet", "-q", action="store_true", help="no per-round lines")
+    resume.add_argument(
+        "--verbose", "-v", action="store_true", help="log details and tracebacks"
+    )
 
     topology = commands.add_parser(
         "topology", help="describe (and draw) a config's topology"
@@ -70,10 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return validate(args.config, args.overrides)
+        if args.command == "resume":
+            return resume(args.run_dir, args.overrides, args.quiet)
         if args.command == "topology":
             return topology(args.config, args.overrides, args.plot)
         return run(args.config, args.overrides, args.out, args.quiet)
-    except (ConfigError, DataError) as exc:
+    except (ConfigError, DataError, CheckpointError) as exc:
         _report("configuration error", exc, verbose)
         return EXIT_BAD_CONFIG
     except RedError as exc:
@@ -135,6 +152,17 @@ def run(
     federation = Federation.from_config(
         config_path, overrides, out_dir=out, progress=not quiet
     )
+    federation.train()
+    if quiet:
+        print(Path(federation.out_dir) / "summary.json")
+    return EXIT_OK
+
+
+def resume(run_dir: str, overrides: list[str], quiet: bool) -> int:
+    """Continue a stopped run from its last checkpoint."""
+    from redfl.federation import resume as resume_federation
+
+    federation = resume_federation(run_dir, overrides, progress=not quiet)
     federation.train()
     if quiet:
         print(Path(federation.out_dir) / "summary.json")

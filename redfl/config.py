@@ -289,6 +289,7 @@ class OutputConfig(StrictModel):
 
     dir: str | None = None
     plots: bool = True
+    checkpoint: bool = True
 
 
 class RunConfig(StrictModel):

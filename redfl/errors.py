@@ -33,3 +33,7 @@ class WorkerStartError(RedError, RuntimeError):
 
 class RoundError(RedError, RuntimeError):
     """A round could not complete: too few nodes returned a usable result."""
+
+
+class CheckpointError(RedError, RuntimeError):
+    """A run folder has no usable checkpoint to resume from."""

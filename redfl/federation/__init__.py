@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from redfl.config import RunConfig, load_config
+from redfl.errors import ConfigError
 from redfl.federation.base import FederatedBase
 from redfl.federation.client_server import ClientServerFederation
 from redfl.federation.decentralized import DecentralizedFederation
+from redfl.results.checkpoint import load_checkpoint
 
 SCHEMAS: dict[str, type[FederatedBase]] = {
     "client_server": ClientServerFederation,
@@ -45,10 +47,41 @@ class Federation:
         return schema(config, out_dir=out_dir, progress=progress)
 
 
+def resume(
+    run_dir: str | Path,
+    overrides: Mapping[str, Any] | Sequence[str] = (),
+    progress: bool = True,
+) -> FederatedBase:
+    """Return the federation of ``run_dir``, set to continue after its checkpoint.
+
+    The folder's ``config.yaml`` is used as written, with ``overrides`` on top
+    (``rounds=50`` extends a run). Calling ``train()`` runs the remaining
+    rounds into the same folder; the metrics equal those of a run that never
+    stopped.
+
+    Raises:
+        CheckpointError: the folder has no usable checkpoint.
+        ConfigError: an override is invalid.
+    """
+    folder = Path(run_dir)
+    checkpoint = load_checkpoint(folder)
+    config = load_config(folder / "config.yaml", overrides)
+    if config.rounds < checkpoint.round_num:
+        raise ConfigError(
+            f"rounds={config.rounds} is below the {checkpoint.round_num} rounds "
+            f"{folder} has already completed"
+        )
+    federation = SCHEMAS[config.schema_](config, out_dir=folder, progress=progress)
+    federation.checkpoint = checkpoint
+
+    return federation
+
+
 __all__ = [
     "SCHEMAS",
     "ClientServerFederation",
     "DecentralizedFederation",
     "FederatedBase",
     "Federation",
+    "resume",
 ]

@@ -18,11 +18,12 @@ import numpy as np
 from redfl.aggregation import Aggregator, make_aggregator
 from redfl.communication.manager import TopologyManager
 from redfl.config import RunConfig, load_config
-from redfl.errors import RedError
+from redfl.errors import CheckpointError, RedError
 from redfl.federation.setup import Prepared, assign_hosts, plan_placement, prepare
 from redfl.nodes.faults import Fault
 from redfl.nodes.virtual import VirtualNode
 from redfl.parameters import Parameters
+from redfl.results.checkpoint import Checkpoint, save_checkpoint
 from redfl.results.history import History
 from redfl.results.progress import RoundProgress
 from redfl.results.writer import RunWriter, default_run_dir
@@ -64,6 +65,8 @@ class FederatedBase(ABC):
         self.nodes: list[VirtualNode] = []
         self.pool: NodePool | None = None
         self.manager: TopologyManager | None = None
+        self.checkpoint: Checkpoint | None = None
+        """Set by `redfl.federation.resume`: the state to continue from."""
 
     @abstractmethod
     def build_topology(self) -> Topology:
@@ -72,6 +75,23 @@ class FederatedBase(ABC):
     @abstractmethod
     def run_round(self, round_num: int) -> dict[str, Any]:
         """Run one round and return its history record (without timing)."""
+
+    def node_states(self) -> dict[int, Parameters]:
+        """Return per-node state a checkpoint must keep (none by default)."""
+        return {}
+
+    def restore_node_states(self, states: dict[int, Parameters]) -> None:
+        """Take back per-node state from a checkpoint, before the next round.
+
+        Raises:
+            CheckpointError: the checkpoint holds node state this schema
+                cannot use.
+        """
+        if states:
+            raise CheckpointError(
+                f"the checkpoint holds state for {len(states)} node(s), which the "
+                f"{self.config.schema_} schema does not keep"
+            )
 
     def train(self) -> History:
         """Run every round and write the results; return the history.
@@ -87,6 +107,7 @@ class FederatedBase(ABC):
         self.manager = TopologyManager(self.build_topology())
 
         writer = RunWriter(self.out_dir)
+        start_round = self._restore(writer)
         status, error = "failed", None
         with ray_session(self.config.ray.address, self.config.ray.num_cpus):
             placement = plan_placement(self.config)
@@ -103,13 +124,12 @@ class FederatedBase(ABC):
                     for f in self.config.faults
                 ],
             )
-            writer.open(self.config.to_dict())
             self.progress.start(
                 self.config.name, len(self.nodes), placement.bundles, str(self.out_dir)
             )
             try:
                 self.pool.start()
-                self._run_rounds(writer)
+                self._run_rounds(writer, start_round)
                 status = "completed"
             except KeyboardInterrupt:
                 status, error = "interrupted", "stopped by the user (Ctrl-C)"
@@ -123,9 +143,26 @@ class FederatedBase(ABC):
 
         return self.history
 
-    def _run_rounds(self, writer: RunWriter) -> None:
+    def _restore(self, writer: RunWriter) -> int:
+        """Open the run folder, fresh or from a checkpoint; return the next round."""
+        if self.checkpoint is None:
+            writer.open(self.config.to_dict())
+            return 1
+
+        done = self.checkpoint.round_num
+        if self.checkpoint.parameters is not None:
+            self.parameters = self.checkpoint.parameters
+        self.aggregator.load_state_dict(self.checkpoint.strategy_state)
+        self.restore_node_states(self.checkpoint.node_states)
+        self.history = History(writer.reopen(done))
+        writer.write_config(self.config.to_dict())
+        logger.info("resuming %s after round %d", self.out_dir, done)
+
+        return done + 1
+
+    def _run_rounds(self, writer: RunWriter, start_round: int) -> None:
         assert self.manager is not None
-        for round_num in range(1, self.config.rounds + 1):
+        for round_num in range(start_round, self.config.rounds + 1):
             start = time.perf_counter()
             record = self.run_round(round_num)
             record["bytes_sent"] = self.manager.bytes_sent(round_num)
@@ -137,8 +174,18 @@ class FederatedBase(ABC):
                 [(round_num, *row) for row in self.manager.edge_traffic(round_num)]
             )
             self.manager.end_round(round_num)
+            if self.config.output.checkpoint:
+                save_checkpoint(self.out_dir, self._checkpoint(round_num))
             self.progress.round_done(record)
             logger.info("round %d done in %.3f s", round_num, record["duration_s"])
+
+    def _checkpoint(self, round_num: int) -> Checkpoint:
+        return Checkpoint(
+            round_num=round_num,
+            parameters=self.parameters,
+            strategy_state=self.aggregator.state_dict(),
+            node_states=self.node_states(),
+        )
 
     def _finish(
         self, writer: RunWriter, status: str, error: str | None, wall_s: float
@@ -169,6 +216,9 @@ class FederatedBase(ABC):
             "seed": self.config.seed,
             "rounds": len(self.history),
             "rounds_planned": self.config.rounds,
+            "resumed_after_round": (
+                self.checkpoint.round_num if self.checkpoint else None
+            ),
             "nodes": self.config.nodes.count,
             "workers": self.pool.num_hosts if self.pool else 0,
             "final_test_accuracy": self.history.last("test_accuracy"),

@@ -20,8 +20,9 @@ from redfl.errors import RoundError, TopologyError
 from redfl.federation.base import FederatedBase
 from redfl.federation.client_server import sample_nodes, weighted
 from redfl.nodes.node import EvaluateReport
+from redfl.parameters import Parameters
 from redfl.results.history import clean_number
-from redfl.runtime.gossip import GossipPool, MixingPlan
+from redfl.runtime.gossip import GossipPool, MixingPlan, StartingPoints
 from redfl.runtime.host import NodeOutcome, SharedReport
 from redfl.seeding import Stream, derive_rng
 from redfl.topology.describe import config_mixing_matrix
@@ -92,6 +93,7 @@ class DecentralizedFederation(FederatedBase):
         self.weights: Matrix | None = None
         self._initial_ref: Any = None
         self._latest: dict[int, Any] = {}
+        self._restored: dict[int, Parameters] = {}
 
     def build_topology(self) -> Topology:
         """Build and validate the configured topology and its mixing matrix.
@@ -117,10 +119,11 @@ class DecentralizedFederation(FederatedBase):
         pool = self._gossip_pool()
         if self._initial_ref is None:
             self._initial_ref = pool.put(self.parameters)
+            self._latest.update({n: pool.put(p) for n, p in self._restored.items()})
 
         sampled = self._sample(round_num)
         timeout_s = self.config.round_timeout_s
-        outcomes = pool.fit_own(round_num, self._initial_ref, sampled, timeout_s)
+        outcomes = pool.fit_own(round_num, self._starts(sampled), sampled, timeout_s)
         trained, failures = self._screen(outcomes, round_num)
         self._require_enough(round_num, trained, failures)
 
@@ -137,6 +140,25 @@ class DecentralizedFederation(FederatedBase):
             record.update(self._test(round_num))
 
         return record
+
+    def node_states(self) -> dict[int, Parameters]:
+        """Return every node's own model, read from the object store.
+
+        This is the one place node models reach the driver, once a round for
+        the checkpoint; ``output.checkpoint: false`` avoids it.
+        """
+        return self._gossip_pool().read_models(self._latest)
+
+    def restore_node_states(self, states: dict[int, Parameters]) -> None:
+        """Start each node from its checkpointed model in the next round."""
+        self._restored = dict(states)
+
+    def _starts(self, sampled: list[int]) -> StartingPoints:
+        """Name the last model of each sampled node its worker does not hold."""
+        unbuilt = {n for n in sampled if not self.nodes[n].built}
+        own = {n: ref for n, ref in self._latest.items() if n in unbuilt}
+
+        return StartingPoints(initial=self._initial_ref, own=own)
 
     def _gossip_pool(self) -> GossipPool:
         assert isinstance(self.pool, GossipPool)

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from redfl.errors import CheckpointError
 from redfl.parameters import Parameters
 from redfl.results.history import History
 from redfl.results.plots import plot_accuracy
@@ -59,10 +60,72 @@ class RunWriter:
     def open(self, config: dict[str, Any]) -> None:
         """Create the folder and write the resolved configuration."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        for stale in ("history.jsonl", "history.csv", "failures.jsonl", "edges.csv"):
+        stale_files = (
+            "history.jsonl",
+            "history.csv",
+            "failures.jsonl",
+            "edges.csv",
+            "checkpoint.pkl",
+            "summary.json",
+        )
+        for stale in stale_files:
             (self.out_dir / stale).unlink(missing_ok=True)
+        self.write_config(config)
+
+    def write_config(self, config: dict[str, Any]) -> None:
+        """Write the resolved configuration as ``config.yaml``."""
         text = yaml.safe_dump(config, sort_keys=False)
         write_atomic(self.out_dir / "config.yaml", text)
+
+    def reopen(self, rounds_kept: int) -> list[dict[str, Any]]:
+        """Keep the first ``rounds_kept`` rounds of a stopped run's files.
+
+        Records past the last checkpoint (a round written just before the
+        process died) and any partly written line are dropped from
+        ``history.jsonl``, ``failures.jsonl`` and ``edges.csv``.
+
+        Returns:
+            The kept history records.
+        """
+        history = self.out_dir / "history.jsonl"
+        records = []
+        if history.exists():
+            for line in history.read_text().splitlines()[:rounds_kept]:
+                records.append(json.loads(line))
+        if len(records) < rounds_kept:
+            raise CheckpointError(
+                f"{history} holds {len(records)} round(s) but the checkpoint is "
+                f"at round {rounds_kept}"
+            )
+        write_atomic(history, "".join(json.dumps(r) + "\n" for r in records))
+        self._keep_rows(self.out_dir / "failures.jsonl", rounds_kept, self._json_round)
+        self._keep_rows(self.out_dir / "edges.csv", rounds_kept, self._csv_round)
+
+        return records
+
+    @staticmethod
+    def _json_round(line: str) -> int | None:
+        try:
+            return int(json.loads(line)["round"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    @staticmethod
+    def _csv_round(line: str) -> int | None:
+        head = line.split(",", 1)[0]
+        return int(head) if head.isdigit() else None
+
+    @staticmethod
+    def _keep_rows(path: Path, rounds_kept: int, round_of: Any) -> None:
+        if not path.exists():
+            return
+        kept = []
+        for index, line in enumerate(path.read_text().splitlines()):
+            number = round_of(line)
+            is_header = index == 0 and number is None and path.suffix == ".csv"
+            if is_header or (number is not None and number <= rounds_kept):
+                kept.append(line + "\n")
+        write_atomic(path, "".join(kept))
 
     def append_round(self, record: dict[str, Any]) -> None:
         """Append one round to ``history.jsonl``, its failures and edge traffic."""

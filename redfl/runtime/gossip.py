@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,14 @@ MixingPlan = dict[int, list[tuple[int, float, Any]]]
 """Per receiving node: (sender, weight, parameters reference), sender order."""
 
 
+@dataclass(frozen=True)
+class StartingPoints:
+    """Where nodes new to a worker start: their own last model, or the initial."""
+
+    initial: Any
+    own: dict[int, Any] = field(default_factory=dict)
+
+
 class GossipHost(NodeHost):
     """A worker whose nodes keep and train their own models between rounds."""
 
@@ -36,10 +45,15 @@ class GossipHost(NodeHost):
         self._started: set[int] = set()
 
     def fit_own(
-        self, round_num: int, initial: Parameters, tasks: list[Any]
+        self, round_num: int, starts: StartingPoints, tasks: list[Any]
     ) -> list[NodeOutcome]:
-        """Train each node from its own model (``initial`` on first use)."""
-        return self._run(tasks, round_num, lambda n: self._fit(n, initial, round_num))
+        """Train each node from its own model.
+
+        A node this worker has not trained yet starts from its last known
+        model in ``starts`` (after a resume or a lost worker), else from the
+        initial model.
+        """
+        return self._run(tasks, round_num, lambda n: self._fit(n, starts, round_num))
 
     def mix(
         self, round_num: int, plan: MixingPlan, tasks: list[Any]
@@ -63,10 +77,10 @@ class GossipHost(NodeHost):
         return distance, mean if want_mean else None
 
     def _fit(
-        self, node: FederatedNode, initial: Parameters, round_num: int
+        self, node: FederatedNode, starts: StartingPoints, round_num: int
     ) -> SharedReport:
         if node.node_id not in self._started:
-            node.learner.set_parameters(initial)
+            node.learner.set_parameters(self._starting_point(node.node_id, starts))
             self._started.add(node.node_id)
 
         report = node.train(round_num)
@@ -81,6 +95,21 @@ class GossipHost(NodeHost):
             loss=report.loss,
             duration_s=report.duration_s,
         )
+
+    def _starting_point(self, node_id: int, starts: StartingPoints) -> Parameters:
+        own = starts.own.get(node_id)
+        if own is not None:
+            try:
+                model: Parameters = ray.get(own)
+                return model
+            except RayError as exc:
+                logger.warning(
+                    "node %d: last model lost (%s); starting from the initial one",
+                    node_id,
+                    type(exc).__name__,
+                )
+        initial: Parameters = ray.get(starts.initial)
+        return initial
 
     def _mix(
         self, node: FederatedNode, plan: MixingPlan, round_num: int
@@ -127,12 +156,12 @@ class GossipPool(NodePool):
     def fit_own(
         self,
         round_num: int,
-        initial_ref: Any,
+        starts: StartingPoints,
         node_ids: Sequence[int],
         timeout_s: float | None = None,
     ) -> list[NodeOutcome]:
         """Train ``node_ids`` from their own models; outcomes by node id."""
-        return self._dispatch("fit_own", round_num, initial_ref, node_ids, timeout_s)
+        return self._dispatch("fit_own", round_num, starts, node_ids, timeout_s)
 
     def mix(
         self,
@@ -150,6 +179,20 @@ class GossipPool(NodePool):
     ) -> list[NodeOutcome]:
         """Test the own models of ``node_ids``; outcomes by node id."""
         return self._dispatch("evaluate_own", round_num, None, node_ids, timeout_s)
+
+    def read_models(self, refs: dict[int, Any]) -> dict[int, Parameters]:
+        """Fetch nodes' models by reference; a model lost with its worker is skipped."""
+        models = {}
+        for node_id, ref in sorted(refs.items()):
+            try:
+                models[node_id] = ray.get(ref)
+            except RayError as exc:
+                logger.warning(
+                    "node %d: model unavailable, its worker is gone (%s)",
+                    node_id,
+                    type(exc).__name__,
+                )
+        return models
 
     def consensus(
         self, refs: Sequence[Any], want_mean: bool = False, host: int = 0
