@@ -277,6 +277,19 @@ class FaultConfig(StrictModel):
     seconds: float = Field(0.0, ge=0)
 
 
+class ChaosConfig(StrictModel):
+    """Kill the workers of a seeded fraction of each round's nodes, through Ray.
+
+    The workers are killed with ``ray.kill`` while the round's calls are in
+    flight: a real actor death, handled as any other. With ``pooled`` hosting
+    a killed worker takes all the nodes it hosts down for that round; use
+    ``hosting: dedicated`` to lose exactly the chosen nodes.
+    """
+
+    kill_fraction: float = Field(gt=0, lt=1)
+    start_round: int = Field(1, ge=1)
+
+
 class RayConfig(StrictModel):
     """Where Ray runs: a new local instance, or an existing cluster."""
 
@@ -313,6 +326,7 @@ class RunConfig(StrictModel):
     resources: ResourcesConfig = Field(default_factory=ResourcesConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
     faults: list[FaultConfig] = Field(default_factory=list)
+    chaos: ChaosConfig | None = None
     ray: RayConfig = Field(default_factory=RayConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     attack: AttackConfig | None = None

@@ -18,6 +18,7 @@ class Stream(IntEnum):
     EVALUATE = 6
     TOPOLOGY = 7
     ATTACK = 8
+    CHAOS = 9
 
 
 def derive_seed(run_seed: int, stream: Stream, *keys: int) -> int:

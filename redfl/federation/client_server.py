@@ -84,8 +84,13 @@ class ClientServerFederation(FederatedBase):
         self.manager.send(
             MessageKind.PARAMETERS, SERVER_ID, sampled, round_num, ref, current.nbytes
         )
+        victims = self._chaos_victims(round_num, sampled)
         outcomes = self.pool.fit(
-            round_num, ref, sampled, timeout_s=self.config.round_timeout_s
+            round_num,
+            ref,
+            sampled,
+            timeout_s=self.config.round_timeout_s,
+            kill=victims,
         )
         reports, failures = self._screen(outcomes, current, round_num)
         self._require_enough(round_num, reports, failures)
@@ -94,6 +99,8 @@ class ClientServerFederation(FederatedBase):
         self.parameters = self.aggregator.aggregate(current, updates, round_num)
 
         record = self._record(round_num, sampled, reports, failures)
+        if self.config.chaos is not None:
+            record["chaos_killed"] = victims
         if round_num % self.config.evaluation.every == 0 or (
             round_num == self.config.rounds
         ):
@@ -111,6 +118,17 @@ class ClientServerFederation(FederatedBase):
             self.config.sampling.min_fit_nodes,
             rng,
         )
+
+    def _chaos_victims(self, round_num: int, sampled: list[int]) -> list[int]:
+        """Return the nodes whose workers chaos kills this round (seeded)."""
+        chaos = self.config.chaos
+        if chaos is None or round_num < chaos.start_round:
+            return []
+        count = round(chaos.kill_fraction * len(sampled))
+        rng = derive_rng(self.config.seed, Stream.CHAOS, round_num)
+        victims = rng.choice(np.asarray(sampled), size=count, replace=False)
+
+        return sorted(int(v) for v in victims)
 
     def _screen(
         self, outcomes: list[NodeOutcome], current: Parameters, round_num: int

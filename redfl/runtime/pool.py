@@ -99,9 +99,17 @@ class NodePool:
         parameters_ref: Any,
         node_ids: Sequence[int],
         timeout_s: float | None = None,
+        kill: Sequence[int] = (),
     ) -> list[NodeOutcome]:
-        """Train ``node_ids`` from the referenced parameters; outcomes by node id."""
-        return self._dispatch("fit", round_num, parameters_ref, node_ids, timeout_s)
+        """Train ``node_ids`` from the referenced parameters; outcomes by node id.
+
+        Args:
+            kill: nodes whose workers are killed while the calls are in
+                flight (chaos testing).
+        """
+        return self._dispatch(
+            "fit", round_num, parameters_ref, node_ids, timeout_s, kill
+        )
 
     def evaluate(
         self,
@@ -130,6 +138,7 @@ class NodePool:
         parameters_ref: Any,
         node_ids: Sequence[int],
         timeout_s: float | None,
+        kill: Sequence[int] = (),
     ) -> list[NodeOutcome]:
         by_host: dict[int, list[NodeTask]] = defaultdict(list)
         for node_id in sorted(node_ids):
@@ -140,6 +149,9 @@ class NodePool:
             getattr(self._host(h), method).remote(round_num, parameters_ref, tasks): h
             for h, tasks in by_host.items()
         }
+        for host in sorted({self.nodes[n].host for n in kill}):
+            logger.info("round %d: killing worker %d (chaos)", round_num, host)
+            ray.kill(self._hosts[host], no_restart=True)
         ready, pending = ray.wait(
             list(calls), num_returns=len(calls), timeout=timeout_s
         )

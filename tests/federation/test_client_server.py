@@ -219,3 +219,23 @@ def test_default_federation_reaches_094_on_digits(tmp_path) -> None:
 
     assert len(history) == 20
     assert history.last("test_accuracy") >= 0.94
+
+
+def test_chaos_kills_the_chosen_nodes_workers_and_the_run_goes_on(
+    small_config, tmp_path
+) -> None:
+    config = small_config(
+        rounds=4,
+        resources={"hosting": "dedicated"},
+        chaos={"kill_fraction": 0.25, "start_round": 2},
+    )
+
+    history = train(config, tmp_path)
+
+    assert history.records[0]["chaos_killed"] == []
+    for record in history.records[1:]:
+        assert len(record["chaos_killed"]) == 1
+        assert record["failed_nodes"] == record["chaos_killed"]
+        assert record["failures"][0]["error"] == "ActorDiedError"
+        assert record["num_fit"] == 3
+    assert np.isfinite(history.series("test_loss")).all()
