@@ -146,6 +146,16 @@ class SamplingConfig(StrictModel):
 
     fraction_fit: float = Field(1.0, gt=0, le=1)
     min_fit_nodes: int = Field(1, ge=1)
+    min_fit_fraction: float = Field(0.0, ge=0, le=1)
+
+    def required_results(self, sampled: int) -> int:
+        """Return how many usable results a round of ``sampled`` nodes needs.
+
+        The larger of ``min_fit_nodes`` and ``ceil(min_fit_fraction *
+        sampled)``, and never more than were sampled.
+        """
+        by_fraction = math.ceil(self.min_fit_fraction * sampled - 1e-9)
+        return min(sampled, max(self.min_fit_nodes, by_fraction))
 
 
 class StarTopology(StrictModel):
@@ -247,6 +257,7 @@ class ResourcesConfig(StrictModel):
         "PACK"
     )
     placement_timeout_s: float = Field(30.0, gt=0)
+    worker_start_timeout_s: float = Field(120.0, gt=0)
 
     @model_validator(mode="after")
     def _workers_positive(self) -> ResourcesConfig:

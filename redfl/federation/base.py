@@ -18,7 +18,7 @@ import numpy as np
 from redfl.aggregation import Aggregator, make_aggregator
 from redfl.communication.manager import TopologyManager
 from redfl.config import RunConfig, load_config
-from redfl.errors import CheckpointError, RedError
+from redfl.errors import CheckpointError, RedError, RoundError
 from redfl.federation.setup import Prepared, assign_hosts, plan_placement, prepare
 from redfl.nodes.faults import Fault
 from redfl.nodes.virtual import VirtualNode
@@ -142,6 +142,28 @@ class FederatedBase(ABC):
                 self._finish(writer, status, error, time.perf_counter() - started)
 
         return self.history
+
+    def require_enough(
+        self, round_num: int, sampled: int, usable: int, failures: list[dict[str, Any]]
+    ) -> None:
+        """Stop the run when a round has fewer usable results than it needs.
+
+        Raises:
+            RoundError: names the round, the counts and each failed node's error.
+        """
+        needed = self.config.sampling.required_results(sampled)
+        if usable >= needed:
+            return
+        detail = "; ".join(
+            f"node {f['node']}: {f['error']}: {f['message']}" for f in failures
+        )
+        raise RoundError(
+            f"round {round_num}: {usable} usable result(s) of {sampled} sampled "
+            f"node(s), {needed} needed (sampling.min_fit_nodes="
+            f"{self.config.sampling.min_fit_nodes}, min_fit_fraction="
+            f"{self.config.sampling.min_fit_fraction:g})"
+            + (f"; failures: {detail}" if detail else "")
+        )
 
     def _restore(self, writer: RunWriter) -> int:
         """Open the run folder, fresh or from a checkpoint; return the next round."""

@@ -11,7 +11,6 @@ import numpy as np
 
 from redfl.aggregation.base import Update, describe_mismatch
 from redfl.communication.message import MessageKind
-from redfl.errors import RoundError
 from redfl.federation.base import FederatedBase
 from redfl.learners.base import Learner
 from redfl.nodes.node import EvaluateReport, FitReport
@@ -93,7 +92,8 @@ class ClientServerFederation(FederatedBase):
             kill=victims,
         )
         reports, failures = self._screen(outcomes, current, round_num)
-        self._require_enough(round_num, reports, failures)
+        usable = sum(1 for r in reports if r.num_examples > 0)
+        self.require_enough(round_num, len(sampled), usable, failures)
 
         updates = [Update(r.node_id, r.parameters, r.num_examples) for r in reports]
         self.parameters = self.aggregator.aggregate(current, updates, round_num)
@@ -159,7 +159,7 @@ class ClientServerFederation(FederatedBase):
                 round_num,
                 outcome.node_id,
                 error.type,
-                error.message,
+                error.message.splitlines()[0] if error.message else "",
             )
             failures.append(
                 {
@@ -171,21 +171,6 @@ class ClientServerFederation(FederatedBase):
             )
 
         return reports, failures
-
-    def _require_enough(
-        self, round_num: int, reports: list[FitReport], failures: list[dict[str, Any]]
-    ) -> None:
-        needed = self.config.sampling.min_fit_nodes
-        usable = [r for r in reports if r.num_examples > 0]
-        if len(usable) >= needed:
-            return
-        detail = "; ".join(
-            f"node {f['node']}: {f['error']}: {f['message']}" for f in failures
-        )
-        raise RoundError(
-            f"round {round_num}: {len(usable)} usable update(s) with examples, "
-            f"min_fit_nodes={needed}" + (f"; failures: {detail}" if detail else "")
-        )
 
     def _record(
         self,

@@ -140,6 +140,7 @@ def plan_placement(config: RunConfig) -> PlacementRequest:
         cpus_per_bundle=uniform_split(total_cpus, workers),
         strategy=resources.placement_strategy,
         timeout_s=resources.placement_timeout_s,
+        start_timeout_s=resources.worker_start_timeout_s,
     )
 
 

@@ -25,6 +25,7 @@ class PlacementRequest:
     cpus_per_bundle: float
     strategy: str = "PACK"
     timeout_s: float = 30.0
+    start_timeout_s: float = 120.0
 
     def bundle_list(self) -> list[dict[str, float]]:
         """Return the bundles in the form Ray expects."""

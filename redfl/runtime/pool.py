@@ -77,12 +77,13 @@ class NodePool:
         ready, _ = ray.wait(
             [h.ready.remote() for h in handles],
             num_returns=len(handles),
-            timeout=self.placement.timeout_s,
+            timeout=self.placement.start_timeout_s,
         )
         if len(ready) < len(handles):
             raise WorkerStartError(
                 f"{len(handles) - len(ready)} of {len(handles)} worker(s) did not "
-                f"start within {self.placement.timeout_s:g} s"
+                f"start within resources.worker_start_timeout_s="
+                f"{self.placement.start_timeout_s:g} s"
             )
         ray.get(ready)
         logger.info(

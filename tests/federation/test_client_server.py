@@ -239,3 +239,17 @@ def test_chaos_kills_the_chosen_nodes_workers_and_the_run_goes_on(
         assert record["failures"][0]["error"] == "ActorDiedError"
         assert record["num_fit"] == 3
     assert np.isfinite(history.series("test_loss")).all()
+
+
+def test_min_fit_fraction_counts_against_the_sampled_nodes(
+    small_config, tmp_path
+) -> None:
+    faults = [{"node": 1, "round": 1, "kind": "raise"}]
+    lenient = small_config(rounds=1, sampling={"min_fit_fraction": 0.75}, faults=faults)
+    strict = small_config(rounds=1, sampling={"min_fit_fraction": 0.8}, faults=faults)
+
+    history = train(lenient, tmp_path / "lenient")
+
+    assert history.records[0]["num_fit"] == 3
+    with pytest.raises(RoundError, match=r"3 usable result\(s\) of 4 .* 4 needed"):
+        train(strict, tmp_path / "strict")
