@@ -27,11 +27,27 @@ from redfl.results.checkpoint import Checkpoint, save_checkpoint
 from redfl.results.history import History
 from redfl.results.progress import RoundProgress
 from redfl.results.writer import RunWriter, default_run_dir
+from redfl.runtime.host import ErrorInfo
 from redfl.runtime.pool import NodePool
 from redfl.runtime.session import ray_session
 from redfl.topology.graph import Topology
 
 logger = logging.getLogger(__name__)
+
+
+def failure_record(round_num: int, node_id: int, error: ErrorInfo) -> dict[str, Any]:
+    """Log a node's failure and return it as a history entry."""
+    first_line = error.message.splitlines()[0] if error.message else ""
+    logger.warning(
+        "round %d: node %d failed: %s: %s", round_num, node_id, error.type, first_line
+    )
+
+    return {
+        "node": node_id,
+        "error": error.type,
+        "message": error.message,
+        "traceback": error.traceback,
+    }
 
 
 class FederatedBase(ABC):

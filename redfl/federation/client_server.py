@@ -11,7 +11,7 @@ import numpy as np
 
 from redfl.aggregation.base import Update, describe_mismatch
 from redfl.communication.message import MessageKind
-from redfl.federation.base import FederatedBase
+from redfl.federation.base import FederatedBase, failure_record
 from redfl.learners.base import Learner
 from redfl.nodes.node import EvaluateReport, FitReport
 from redfl.parameters import Parameters
@@ -154,21 +154,7 @@ class ClientServerFederation(FederatedBase):
                     continue
                 error = ErrorInfo("RejectedUpdate", problem)
             assert error is not None
-            logger.warning(
-                "round %d: node %d failed: %s: %s",
-                round_num,
-                outcome.node_id,
-                error.type,
-                error.message.splitlines()[0] if error.message else "",
-            )
-            failures.append(
-                {
-                    "node": outcome.node_id,
-                    "error": error.type,
-                    "message": error.message,
-                    "traceback": error.traceback,
-                }
-            )
+            failures.append(failure_record(round_num, outcome.node_id, error))
 
         return reports, failures
 

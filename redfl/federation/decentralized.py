@@ -17,7 +17,7 @@ import numpy as np
 from redfl.communication.manager import TopologyManager
 from redfl.communication.message import MessageKind
 from redfl.errors import TopologyError
-from redfl.federation.base import FederatedBase
+from redfl.federation.base import FederatedBase, failure_record
 from redfl.federation.client_server import sample_nodes, weighted
 from redfl.nodes.node import EvaluateReport
 from redfl.parameters import Parameters
@@ -203,21 +203,7 @@ class DecentralizedFederation(FederatedBase):
                 continue
             error = outcome.error
             assert error is not None
-            logger.warning(
-                "round %d: node %d failed: %s: %s",
-                round_num,
-                outcome.node_id,
-                error.type,
-                error.message.splitlines()[0] if error.message else "",
-            )
-            failures.append(
-                {
-                    "node": outcome.node_id,
-                    "error": error.type,
-                    "message": error.message,
-                    "traceback": error.traceback,
-                }
-            )
+            failures.append(failure_record(round_num, outcome.node_id, error))
 
         return reports, failures
 
