@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--out", metavar="DIR", help="results folder (default runs/<time>)"
     )
+    run.add_argument(
+        "--address",
+        help="join a running Ray cluster: auto, host:port or ray://host:port",
+    )
     run.add_argument("--quiet", "-q", action="store_true", help="no per-round lines")
     run.add_argument(
         "--verbose", "-v", action="store_true", help="log details and tracebacks"
@@ -89,7 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return resume(args.run_dir, args.overrides, args.quiet)
         if args.command == "topology":
             return topology(args.config, args.overrides, args.plot)
-        return run(args.config, args.overrides, args.out, args.quiet)
+        overrides = list(args.overrides)
+        if args.address:
+            overrides.append(f"ray.address={args.address}")
+        return run(args.config, overrides, args.out, args.quiet)
     except (ConfigError, DataError, CheckpointError) as exc:
         _report("configuration error", exc, verbose)
         return EXIT_BAD_CONFIG

@@ -246,12 +246,28 @@ class GossipConfig(StrictModel):
         return self
 
 
+class NodeResources(StrictModel):
+    """What one node's own worker reserves (``hosting: dedicated`` only)."""
+
+    cpus: float | None = Field(None, gt=0)
+    gpus: float | None = Field(None, ge=0)
+    custom: dict[str, float] = Field(default_factory=dict)
+
+
 class ResourcesConfig(StrictModel):
-    """How nodes are hosted on Ray actors and what each actor reserves."""
+    """How nodes are hosted on Ray actors and what each actor reserves.
+
+    ``cpus`` and ``gpus`` are totals split uniformly over the workers;
+    ``custom`` Ray resources (a site label, say) are reserved by every
+    worker; ``per_node`` gives single nodes their own amounts.
+    """
 
     hosting: Literal["pooled", "dedicated"] = "pooled"
     workers: int | Literal["auto"] = "auto"
     cpus: float | None = Field(None, gt=0)
+    gpus: float = Field(0.0, ge=0)
+    custom: dict[str, float] = Field(default_factory=dict)
+    per_node: dict[int, NodeResources] = Field(default_factory=dict)
     split: Literal["uniform"] = "uniform"
     placement_strategy: Literal["PACK", "SPREAD", "STRICT_PACK", "STRICT_SPREAD"] = (
         "PACK"
@@ -263,6 +279,14 @@ class ResourcesConfig(StrictModel):
     def _workers_positive(self) -> ResourcesConfig:
         if isinstance(self.workers, int) and self.workers < 1:
             raise ValueError(f"workers must be >= 1 or 'auto', got {self.workers}")
+        if self.per_node and self.hosting != "dedicated":
+            raise ValueError(
+                "per_node resources need hosting: dedicated (a pooled worker "
+                f"hosts several nodes); got hosting: {self.hosting}"
+            )
+        for name, amount in self.custom.items():
+            if amount <= 0:
+                raise ValueError(f"custom.{name} must be > 0, got {amount}")
         return self
 
 
@@ -306,6 +330,12 @@ class RayConfig(StrictModel):
 
     address: str | None = None
     num_cpus: int | None = Field(None, ge=1)
+    runtime_env: dict[str, Any] = Field(default_factory=dict)
+    """Passed to ``ray.init``: ``working_dir`` or ``py_modules`` bring the
+    user's own model and learner modules to every worker."""
+    ship_redfl: bool = True
+    """With an ``address``, add Red's own package to ``py_modules`` so
+    workers need not have it installed."""
 
 
 class OutputConfig(StrictModel):
@@ -360,6 +390,12 @@ class RunConfig(StrictModel):
                 f"{trainers} training nodes (nodes.count={self.nodes.count}); "
                 "no round could ever complete"
             )
+        for node in self.resources.per_node:
+            if not 0 <= node < self.nodes.count:
+                raise ValueError(
+                    f"resources.per_node.{node}: no such node "
+                    f"(nodes.count={self.nodes.count})"
+                )
         for index, fault in enumerate(self.faults):
             if fault.node >= self.nodes.count:
                 raise ValueError(

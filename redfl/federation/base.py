@@ -29,7 +29,7 @@ from redfl.results.progress import RoundProgress
 from redfl.results.writer import RunWriter, default_run_dir
 from redfl.runtime.host import ErrorInfo
 from redfl.runtime.pool import NodePool
-from redfl.runtime.session import ray_session
+from redfl.runtime.session import cluster_resources, ray_session
 from redfl.topology.graph import Topology
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,9 @@ class FederatedBase(ABC):
         self.nodes: list[VirtualNode] = []
         self.pool: NodePool | None = None
         self.manager: TopologyManager | None = None
+        self.locations: dict[int, str] = {}
+        """Worker index -> Ray node id at the end of the run."""
+        self.cluster: dict[str, float] = {}
         self.checkpoint: Checkpoint | None = None
         """Set by `redfl.federation.resume`: the state to continue from."""
 
@@ -125,7 +128,13 @@ class FederatedBase(ABC):
         writer = RunWriter(self.out_dir)
         start_round = self._restore(writer)
         status, error = "failed", None
-        with ray_session(self.config.ray.address, self.config.ray.num_cpus):
+        ray_config = self.config.ray
+        with ray_session(
+            ray_config.address,
+            ray_config.num_cpus,
+            ray_config.runtime_env,
+            ray_config.ship_redfl,
+        ):
             placement = plan_placement(self.config)
             self.nodes = assign_hosts(self.prepared.node_specs, placement.bundles)
             self.pool = self.pool_class(
@@ -154,6 +163,8 @@ class FederatedBase(ABC):
                 error = str(exc)
                 raise
             finally:
+                self.locations = self.pool.locate() if status == "completed" else {}
+                self.cluster = cluster_resources()
                 self.pool.shutdown()
                 self._finish(writer, status, error, time.perf_counter() - started)
 
@@ -272,4 +283,13 @@ class FederatedBase(ABC):
             "failures": sum(r["num_failed"] for r in self.history),
             "attack": self._attack_summary(),
             "model_checksum": self.parameters.checksum() if self.parameters else None,
+            "placement": {
+                "ray_node_of_worker": {str(h): n for h, n in self.locations.items()},
+                "ray_node_of_node": {
+                    str(v.node_id): self.locations[v.host]
+                    for v in self.nodes
+                    if v.host in self.locations
+                },
+                "cluster_resources": self.cluster,
+            },
         }

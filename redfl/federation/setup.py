@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import ray
 import torch
 
 from redfl.config import RunConfig
@@ -24,6 +23,7 @@ from redfl.nodes.node import NodeSpec
 from redfl.nodes.virtual import VirtualNode
 from redfl.parameters import Parameters
 from redfl.runtime.placement import PlacementRequest, uniform_split
+from redfl.runtime.session import cluster_resources
 from redfl.seeding import Stream, derive_rng, derive_seed
 
 
@@ -125,7 +125,7 @@ def plan_placement(config: RunConfig) -> PlacementRequest:
     own worker. CPUs are split uniformly over the workers.
     """
     resources = config.resources
-    cluster_cpus = float(ray.cluster_resources().get("CPU", 1.0))
+    cluster_cpus = cluster_resources().get("CPU", 1.0)
     total_cpus = resources.cpus or cluster_cpus
 
     if resources.hosting == "dedicated":
@@ -135,12 +135,24 @@ def plan_placement(config: RunConfig) -> PlacementRequest:
     else:
         workers = resources.workers
 
+    overrides = {}
+    for node, wanted in resources.per_node.items():
+        own: dict[str, float] = dict(wanted.custom)
+        if wanted.cpus is not None:
+            own["CPU"] = wanted.cpus
+        if wanted.gpus is not None:
+            own["GPU"] = wanted.gpus
+        overrides[node] = own
+
     return PlacementRequest(
         bundles=workers,
         cpus_per_bundle=uniform_split(total_cpus, workers),
         strategy=resources.placement_strategy,
         timeout_s=resources.placement_timeout_s,
         start_timeout_s=resources.worker_start_timeout_s,
+        gpus_per_bundle=resources.gpus / workers if resources.gpus else 0.0,
+        custom=dict(resources.custom),
+        overrides=overrides,
     )
 
 

@@ -1,7 +1,7 @@
 """`NodeHost`: the body of a worker actor that builds and runs nodes.
 
-This module holds no Ray code; `redfl.runtime.pool` wraps `NodeHost` as an
-actor. A host builds a node the first time it is sent the node's spec and
+`redfl.runtime.pool` wraps `NodeHost` as an actor; only `where` asks Ray
+anything. A host builds a node the first time it is sent the node's spec and
 keeps it, with its learner and local data, for the rest of the run.
 """
 
@@ -120,6 +120,12 @@ class NodeHost:
     def ready(self) -> int:
         """Return the host id once the actor is up (imports done)."""
         return self.host_id
+
+    def where(self) -> str:
+        """Return the id of the Ray node this worker runs on."""
+        import ray
+
+        return str(ray.get_runtime_context().get_node_id())
 
     def node_ids(self) -> list[int]:
         """Return the ids of the nodes built on this host."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ray
 from ray.util.placement_group import (
@@ -26,10 +26,37 @@ class PlacementRequest:
     strategy: str = "PACK"
     timeout_s: float = 30.0
     start_timeout_s: float = 120.0
+    gpus_per_bundle: float = 0.0
+    custom: dict[str, float] = field(default_factory=dict)
+    """Custom Ray resources every bundle holds (a site label, say)."""
+    overrides: dict[int, dict[str, float]] = field(default_factory=dict)
+    """Per-bundle resources that replace the shared ones (``CPU``, ``GPU``, ...)."""
+
+    def bundle(self, index: int) -> dict[str, float]:
+        """Return bundle ``index`` in the form Ray expects."""
+        shared = {"CPU": self.cpus_per_bundle, "GPU": self.gpus_per_bundle}
+        merged = {**shared, **self.custom, **self.overrides.get(index, {})}
+
+        return {name: amount for name, amount in merged.items() if amount > 0}
 
     def bundle_list(self) -> list[dict[str, float]]:
-        """Return the bundles in the form Ray expects."""
-        return [{"CPU": self.cpus_per_bundle} for _ in range(self.bundles)]
+        """Return every bundle in the form Ray expects."""
+        return [self.bundle(i) for i in range(self.bundles)]
+
+    def actor_options(self, index: int) -> dict[str, object]:
+        """Return the resource options of the actor that fills bundle ``index``."""
+        wanted = dict(self.bundle(index))
+        options: dict[str, object] = {"num_cpus": wanted.pop("CPU", 0.0)}
+        if "GPU" in wanted:
+            options["num_gpus"] = wanted.pop("GPU")
+        if wanted:
+            options["resources"] = wanted
+
+        return options
+
+    def threads(self, index: int) -> int:
+        """Return the torch threads a worker in bundle ``index`` should use."""
+        return max(1, int(self.bundle(index).get("CPU", 1.0)))
 
 
 def uniform_split(total_cpus: float, workers: int) -> float:
@@ -54,9 +81,9 @@ def reserve(request: PlacementRequest) -> PlacementGroup:
     ready, _ = ray.wait([group.ready()], timeout=request.timeout_s)
     if ready:
         logger.info(
-            "placement group ready: %d bundle(s) of %.2f CPU, %s",
+            "placement group ready: %d bundle(s) %s, %s",
             request.bundles,
-            request.cpus_per_bundle,
+            request.bundle(0),
             request.strategy,
         )
         return group
@@ -72,37 +99,63 @@ def check_feasible(request: PlacementRequest) -> None:
     """Fail at once when no wait could ever place ``request``.
 
     Raises:
-        PlacementError: more CPU than the cluster has, or more strictly
-            spread bundles than it has Ray nodes.
+        PlacementError: a resource asked for beyond what the whole cluster
+            has, or more strictly spread bundles than it has Ray nodes.
     """
-    total = ray.cluster_resources().get("CPU", 0.0)
-    asked = request.bundles * request.cpus_per_bundle
-    if asked > total + 1e-9:
-        raise PlacementError(
-            f"{describe(request)} needs {asked:g} CPU in total; {describe_cluster()}"
-        )
-    hosts = len([n for n in ray.nodes() if n.get("Alive")])
+    totals = ray.cluster_resources()
+    asked: dict[str, float] = {}
+    for bundle in request.bundle_list():
+        for name, amount in bundle.items():
+            asked[name] = asked.get(name, 0.0) + amount
+    for name, amount in sorted(asked.items()):
+        if amount > totals.get(name, 0.0) + 1e-9:
+            raise PlacementError(
+                f"{describe(request)} needs {amount:g} {name} in total; "
+                f"{describe_cluster()}"
+            )
+    hosts = ray_nodes_that_fit(request.bundle(0))
     if request.strategy == "STRICT_SPREAD" and request.bundles > hosts:
         raise PlacementError(
             f"{describe(request)} needs {request.bundles} Ray nodes, one per "
-            f"bundle; {describe_cluster()}"
+            f"bundle, and {hosts} can hold a bundle; {describe_cluster()}"
         )
+
+
+def ray_nodes_that_fit(bundle: dict[str, float]) -> int:
+    """Return how many live Ray nodes have the resources of ``bundle``."""
+    return sum(
+        1
+        for node in ray.nodes()
+        if node.get("Alive")
+        and all(
+            node.get("Resources", {}).get(name, 0.0) >= amount
+            for name, amount in bundle.items()
+        )
+    )
 
 
 def describe(request: PlacementRequest) -> str:
     """Say what a request asks for."""
+    shapes = sorted({str(b) for b in request.bundle_list()})
     return (
-        f"placement group of {request.bundles} bundle(s) x "
-        f"{request.cpus_per_bundle:g} CPU ({request.strategy})"
+        f"placement group of {request.bundles} bundle(s) "
+        f"{', '.join(shapes)} ({request.strategy})"
     )
 
 
 def describe_cluster() -> str:
     """Say what the connected cluster has."""
-    total = ray.cluster_resources().get("CPU", 0.0)
-    free = ray.available_resources().get("CPU", 0.0)
+    totals, free = ray.cluster_resources(), ray.available_resources()
     hosts = len([n for n in ray.nodes() if n.get("Alive")])
-    return f"the cluster has {total:g} CPU ({free:g} free) on {hosts} Ray node(s)"
+    hidden = ("CPU", "GPU", "memory", "object_store_memory")
+    custom = sorted(k for k in totals if k not in hidden and not k.startswith("node"))
+    names = ["CPU", "GPU", *custom]
+    have = ", ".join(
+        f"{totals.get(k, 0.0):g} {k} ({free.get(k, 0.0):g} free)"
+        for k in names
+        if k in totals or k == "CPU"
+    )
+    return f"the cluster has {have} on {hosts} Ray node(s)"
 
 
 def release(group: PlacementGroup | None) -> None:

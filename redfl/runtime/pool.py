@@ -51,7 +51,6 @@ class NodePool:
         self.nodes = {node.node_id: node for node in nodes}
         self.placement = placement
         self._host_args = (learner_spec, run_seed, local_epochs, tuple(faults))
-        self._threads = max(1, int(placement.cpus_per_bundle))
         self._dataset_ref = ray.put(dataset)
         self._group: Any = None
         self._hosts: dict[int, Any] = {}
@@ -123,6 +122,18 @@ class NodePool:
         return self._dispatch(
             "evaluate", round_num, parameters_ref, node_ids, timeout_s
         )
+
+    def locate(self, timeout_s: float = 30.0) -> dict[int, str]:
+        """Return worker index -> Ray node id for the workers alive now."""
+        hosts = sorted(self._hosts)
+        calls = [self._hosts[h].where.remote() for h in hosts]
+        try:
+            found = ray.get(calls, timeout=timeout_s)
+        except (RayActorError, RayTaskError, GetTimeoutError) as exc:
+            logger.warning("could not locate every worker: %r", exc)
+            return {}
+
+        return dict(zip(hosts, found, strict=True))
 
     def shutdown(self) -> None:
         """Kill every worker and release the placement group."""
@@ -214,10 +225,15 @@ class NodePool:
                 placement_group=self._group, placement_group_bundle_index=index
             )
             self._hosts[index] = self.host_class.options(
-                num_cpus=self.placement.cpus_per_bundle,
+                **self.placement.actor_options(index),
                 scheduling_strategy=strategy,
                 max_concurrency=1,
-            ).remote(index, self._dataset_ref, *self._host_args, self._threads)
+            ).remote(
+                index,
+                self._dataset_ref,
+                *self._host_args,
+                self.placement.threads(index),
+            )
             logger.debug(
                 "worker %d started in %.3f s", index, time.perf_counter() - start
             )

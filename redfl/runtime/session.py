@@ -6,20 +6,33 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import ray
+
+import redfl
 
 logger = logging.getLogger(__name__)
 
 
 @contextmanager
 def ray_session(
-    address: str | None = None, num_cpus: int | None = None
+    address: str | None = None,
+    num_cpus: int | None = None,
+    runtime_env: dict[str, Any] | None = None,
+    ship_redfl: bool = True,
 ) -> Iterator[bool]:
-    """Use the running Ray instance, or start one and shut it down after.
+    """Use the running Ray instance, or start or join one and leave it after.
+
+    Args:
+        address: an existing cluster (``auto``, ``host:port``, ``ray://...``);
+            None starts a local instance.
+        runtime_env: Ray's runtime environment for every worker.
+        ship_redfl: with an ``address``, upload Red's package with the job.
 
     Yields:
-        True when this call started Ray (and will shut it down).
+        True when this call started or joined Ray (and will disconnect).
     """
     if ray.is_initialized():
         yield False
@@ -29,6 +42,7 @@ def ray_session(
     os.environ.setdefault("RAY_DEDUP_LOGS", "1")
     ray.init(
         address=address,
+        runtime_env=job_environment(address, runtime_env or {}, ship_redfl),
         num_cpus=None if address else num_cpus,
         include_dashboard=False,
         logging_level=logging.WARNING,
@@ -42,6 +56,28 @@ def ray_session(
         logger.info("stopped Ray")
 
 
-def available_cpus() -> float:
-    """Return the CPUs the connected Ray cluster has in total."""
-    return float(ray.cluster_resources().get("CPU", 0.0))
+def job_environment(
+    address: str | None, runtime_env: dict[str, Any], ship_redfl: bool
+) -> dict[str, Any] | None:
+    """Return the runtime environment for the job, Red's package added to it.
+
+    On a cluster the workers may run on machines where Red is not installed;
+    Ray's ``py_modules`` uploads the package with the job.
+    """
+    env = dict(runtime_env)
+    if address and ship_redfl:
+        package = str(Path(redfl.__file__).resolve().parent)
+        modules = list(env.get("py_modules", []))
+        if package not in modules:
+            env["py_modules"] = [*modules, package]
+
+    return env or None
+
+
+def cluster_resources() -> dict[str, float]:
+    """Return the connected cluster's resources, without per-node labels."""
+    return {
+        name: float(amount)
+        for name, amount in sorted(ray.cluster_resources().items())
+        if not name.startswith("node:")
+    }
