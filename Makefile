@@ -25,6 +25,7 @@ test: $(VENV)/.dev  ## install the dev tools and run the whole suite
 	$(BIN)/ruff format --check redfl tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+	BIN=$(abspath $(BIN)) scripts/cluster_guide.sh
 
 bench: $(BIN)/redfl  ## Red against a plain PyTorch loop on the reference workload
 	$(BIN)/python benchmarks/p1_fedavg.py

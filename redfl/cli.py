@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,6 +85,8 @@ def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``redfl`` command; return its exit code."""
     args = build_parser().parse_args(argv)
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # user modules named in a config, as python -m
     verbose = getattr(args, "verbose", False)
     _configure_logging(verbose)
     try:

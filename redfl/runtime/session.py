@@ -75,9 +75,13 @@ def job_environment(
 
 
 def cluster_resources() -> dict[str, float]:
-    """Return the connected cluster's resources, without per-node labels."""
+    """Return the connected cluster's resources, without Ray's own labels.
+
+    Per-node labels (``node:...``) and placement-group entries
+    (``CPU_group_...``) are left out.
+    """
     return {
         name: float(amount)
         for name, amount in sorted(ray.cluster_resources().items())
-        if not name.startswith("node:")
+        if not name.startswith("node:") and "_group_" not in name
     }
