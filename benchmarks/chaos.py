@@ -47,7 +47,9 @@ def main() -> None:
     }
     chaotic = dict(base, chaos={"kill_fraction": args.kill_fraction})
 
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+    ray.init(
+        address="local", num_cpus=2, include_dashboard=False, logging_level="WARNING"
+    )
     calm, calm_s = run(base)
     wild, wild_s = run(chaotic)
     ray.shutdown()

@@ -41,7 +41,7 @@ def ray_session(
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     os.environ.setdefault("RAY_DEDUP_LOGS", "1")
     ray.init(
-        address=address,
+        address=address or "local",
         runtime_env=job_environment(address, runtime_env or {}, ship_redfl),
         num_cpus=None if address else num_cpus,
         include_dashboard=False,
