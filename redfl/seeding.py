@@ -18,6 +18,8 @@ class Stream(IntEnum):
     EVALUATE = 6
     TOPOLOGY = 7
     ATTACK = 8
+    GROUPS = 9
+    CLUSTER = 10
 
 
 def derive_seed(run_seed: int, stream: Stream, *keys: int) -> int:
