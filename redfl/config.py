@@ -273,12 +273,16 @@ class ClusteringConfig(StrictModel):
     ``k`` is the number of cluster models for ``ifca`` and ``data_driven``,
     and the most clusters ``cfl`` may split into. ``cfl`` splits a cluster
     when its mean update norm is below ``eps1`` while some node's update norm
-    exceeds ``eps2``. ``init_seed`` seeds the K initial models of ``ifca``
-    (derived from the run seed when left out).
+    exceeds ``eps2``. ``ifca`` starts from K models seeded by ``init_seed``
+    (derived from the run seed when left out) with ``init: random``, or with
+    ``init: farthest`` from the shared initial model trained on K nodes
+    picked farthest-first: a seeded first node, then each time the node
+    whose best loss under the models so far is highest.
     """
 
     algorithm: Literal["ifca", "cfl", "data_driven"] = "ifca"
     k: int = Field(2, ge=1)
+    init: Literal["farthest", "random"] = "farthest"
     eps1: float = Field(0.4, gt=0)
     eps2: float = Field(1.6, gt=0)
     init_seed: int | None = Field(None, ge=0)

@@ -9,11 +9,13 @@ from typing import Any
 from redfl.config import RunConfig, load_config
 from redfl.federation.base import FederatedBase
 from redfl.federation.client_server import ClientServerFederation
+from redfl.federation.clustered import ClusteredFederation
 from redfl.federation.decentralized import DecentralizedFederation
 
 SCHEMAS: dict[str, type[FederatedBase]] = {
     "client_server": ClientServerFederation,
     "decentralized": DecentralizedFederation,
+    "clustered": ClusteredFederation,
 }
 
 
@@ -48,6 +50,7 @@ class Federation:
 __all__ = [
     "SCHEMAS",
     "ClientServerFederation",
+    "ClusteredFederation",
     "DecentralizedFederation",
     "FederatedBase",
     "Federation",
