@@ -283,8 +283,8 @@ class ClusteringConfig(StrictModel):
     algorithm: Literal["ifca", "cfl", "data_driven"] = "ifca"
     k: int = Field(2, ge=1)
     init: Literal["farthest", "random"] = "farthest"
-    eps1: float = Field(0.4, gt=0)
-    eps2: float = Field(1.6, gt=0)
+    eps1: float = Field(0.3, gt=0)
+    eps2: float = Field(0.4, gt=0)
     init_seed: int | None = Field(None, ge=0)
 
 
