@@ -84,7 +84,9 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
-    ray.init(include_dashboard=False, logging_level="WARNING")
+    ray.init(
+        address="local", num_cpus=2, include_dashboard=False, logging_level="WARNING"
+    )
     try:
         rows = [
             run_one(label, overrides, args.seed, args.out / f"run{i}")
