@@ -12,6 +12,7 @@ from redfl.errors import (
 )
 from redfl.federation import (
     ClientServerFederation,
+    ClusteredFederation,
     DecentralizedFederation,
     FederatedBase,
     Federation,
@@ -26,6 +27,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AggregationError",
     "ClientServerFederation",
+    "ClusteredFederation",
     "ConfigError",
     "DataError",
     "DecentralizedFederation",

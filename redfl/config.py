@@ -19,9 +19,12 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
+from redfl.data.planted import DEFAULT_GROUPS, PLANTED_DATASETS, check_groups
 from redfl.errors import ConfigError
 from redfl.types import Role
 
@@ -75,11 +78,39 @@ PartitionConfig = Annotated[
 
 
 class DataConfig(StrictModel):
-    """Which dataset, how it is split into train/test and over nodes."""
+    """Which dataset, how it is split into train/test and over nodes.
+
+    ``groups`` applies to the planted datasets only (``rotated_digits``,
+    ``permuted_digits``; 4 when left out): node ``i`` of ``n`` joins group
+    ``i * groups // n``.
+    """
 
     dataset: str = "digits"
     test_fraction: float = Field(0.2, gt=0, lt=1)
     partition: PartitionConfig = Field(default_factory=DirichletPartition)
+    groups: int | None = Field(None, ge=1)
+
+    @field_validator("groups")
+    @classmethod
+    def _groups_fit_dataset(cls, groups: int | None, info: ValidationInfo) -> Any:
+        dataset = info.data.get("dataset")
+        if groups is None or not isinstance(dataset, str):
+            return groups
+        if dataset not in PLANTED_DATASETS:
+            raise ValueError(
+                f"only the planted datasets ({', '.join(PLANTED_DATASETS)}) "
+                f"take groups, got dataset {dataset!r}"
+            )
+        problem = check_groups(dataset, groups)
+        if problem is not None:
+            raise ValueError(problem)
+        return groups
+
+    def planted_groups(self) -> int | None:
+        """Return the number of planted groups, or None for other datasets."""
+        if self.dataset not in PLANTED_DATASETS:
+            return None
+        return DEFAULT_GROUPS if self.groups is None else self.groups
 
 
 class NodesConfig(StrictModel):
@@ -254,6 +285,27 @@ class NodeResources(StrictModel):
     custom: dict[str, float] = Field(default_factory=dict)
 
 
+class ClusteringConfig(StrictModel):
+    """How the clustered schema groups nodes and how many models it keeps.
+
+    ``k`` is the number of cluster models for ``ifca`` and ``data_driven``,
+    and the most clusters ``cfl`` may split into. ``cfl`` splits a cluster
+    when its mean update norm is below ``eps1`` while some node's update norm
+    exceeds ``eps2``. ``ifca`` starts from K models seeded by ``init_seed``
+    (derived from the run seed when left out) with ``init: random``, or with
+    ``init: farthest`` from the shared initial model trained on K nodes
+    picked farthest-first: a seeded first node, then each time the node
+    whose best loss under the models so far is highest.
+    """
+
+    algorithm: Literal["ifca", "cfl", "data_driven"] = "ifca"
+    k: int = Field(2, ge=1)
+    init: Literal["farthest", "random"] = "farthest"
+    eps1: float = Field(0.3, gt=0)
+    eps2: float = Field(0.4, gt=0)
+    init_seed: int | None = Field(None, ge=0)
+
+
 class ResourcesConfig(StrictModel):
     """How nodes are hosted on Ray actors and what each actor reserves.
 
@@ -352,7 +404,7 @@ class RunConfig(StrictModel):
     name: str = "digits-fedavg"
     seed: int = Field(0, ge=0)
     rounds: int = Field(20, ge=1)
-    schema_: Literal["client_server", "decentralized"] = Field(
+    schema_: Literal["client_server", "decentralized", "clustered"] = Field(
         "client_server", alias="schema"
     )
     round_timeout_s: float | None = Field(None, gt=0)
@@ -364,6 +416,7 @@ class RunConfig(StrictModel):
     sampling: SamplingConfig = Field(default_factory=SamplingConfig)
     topology: TopologyConfig = Field(default_factory=StarTopology)
     gossip: GossipConfig = Field(default_factory=GossipConfig)
+    clustering: ClusteringConfig = Field(default_factory=ClusteringConfig)
     resources: ResourcesConfig = Field(default_factory=ResourcesConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
     faults: list[FaultConfig] = Field(default_factory=list)
@@ -379,9 +432,9 @@ class RunConfig(StrictModel):
         trainers = self.nodes.count if Role.TRAIN in self.nodes.roles else 0
         if trainers == 0:
             raise ValueError(f"nodes.roles: the {self.schema_} schema needs 'train'")
-        if self.schema_ == "client_server" and self.topology.kind != "star":
+        if self.schema_ != "decentralized" and self.topology.kind != "star":
             raise ValueError(
-                f"topology.kind: the client_server schema needs 'star', got "
+                f"topology.kind: the {self.schema_} schema needs 'star', got "
                 f"{self.topology.kind!r}; use schema: decentralized"
             )
         if self.sampling.min_fit_nodes > trainers:
@@ -396,6 +449,18 @@ class RunConfig(StrictModel):
                     f"resources.per_node.{node}: no such node "
                     f"(nodes.count={self.nodes.count})"
                 )
+        groups = self.data.planted_groups()
+        if groups is not None and groups > self.nodes.count:
+            raise ValueError(
+                f"data.groups={groups} exceeds nodes.count={self.nodes.count}; "
+                "a planted group would have no node"
+            )
+        k = self.clustering.k
+        if self.schema_ == "clustered" and k > self.nodes.count:
+            raise ValueError(
+                f"clustering.k={k} exceeds nodes.count={self.nodes.count}; "
+                "a cluster could never hold a node"
+            )
         for index, fault in enumerate(self.faults):
             if fault.node >= self.nodes.count:
                 raise ValueError(

@@ -18,7 +18,9 @@ class Stream(IntEnum):
     EVALUATE = 6
     TOPOLOGY = 7
     ATTACK = 8
-    CHAOS = 9
+    GROUPS = 9
+    CLUSTER = 10
+    CHAOS = 11
 
 
 def derive_seed(run_seed: int, stream: Stream, *keys: int) -> int:

@@ -7,6 +7,7 @@ from redfl.data.datasets import (
     ArrayDataset,
     DatasetLoader,
     FederatedDataset,
+    GroupTransform,
     load_dataset,
     load_digits_dataset,
 )
@@ -20,20 +21,37 @@ from redfl.data.partition import (
     check_partition,
     make_partitioner,
 )
+from redfl.data.planted import (
+    PLANTED_DATASETS,
+    LabelPermutation,
+    Rotation,
+    assign_groups,
+    load_permuted_digits,
+    load_rotated_digits,
+)
+
+DATASETS.update(PLANTED_DATASETS)
 
 __all__ = [
     "DATASETS",
     "PARTITIONERS",
+    "PLANTED_DATASETS",
     "ArrayDataset",
     "DatasetLoader",
     "DirichletPartitioner",
     "FederatedDataset",
+    "GroupTransform",
     "IIDPartitioner",
     "IndexArray",
+    "LabelPermutation",
     "Partitioner",
+    "Rotation",
     "ShardPartitioner",
+    "assign_groups",
     "check_partition",
     "load_dataset",
     "load_digits_dataset",
+    "load_permuted_digits",
+    "load_rotated_digits",
     "make_partitioner",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -69,14 +69,33 @@ class ArrayDataset:
         return ArrayDataset(self.x[index], self.y[index])
 
 
+class GroupTransform(Protocol):
+    """How each planted group of nodes sees the shared data."""
+
+    @property
+    def groups(self) -> int:
+        """Return the number of planted groups."""
+        ...
+
+    def apply(self, data: ArrayDataset, group: int) -> ArrayDataset:
+        """Return ``data`` as the nodes of ``group`` see it."""
+        ...
+
+
 @dataclass(frozen=True)
 class FederatedDataset:
-    """A named train/test pair with the number of classes it is labelled with."""
+    """A named train/test pair with the number of classes it is labelled with.
+
+    A dataset with planted groups carries a ``transform``: the shared arrays
+    are stored once, and each node's train rows and test split are
+    transformed by its group where the node is built.
+    """
 
     train: ArrayDataset
     test: ArrayDataset
     num_classes: int
     name: str
+    transform: GroupTransform | None = None
 
     def __post_init__(self) -> None:
         if self.num_classes < 1:
@@ -93,6 +112,31 @@ class FederatedDataset:
     def input_shape(self) -> tuple[int, ...]:
         """Return the shape of one sample, without the batch dimension."""
         return tuple(int(d) for d in self.train.x.shape[1:])
+
+    @property
+    def groups(self) -> int:
+        """Return the number of planted groups (0 without a transform)."""
+        return 0 if self.transform is None else self.transform.groups
+
+    def node_train(
+        self, indices: npt.ArrayLike, group: int | None = None
+    ) -> ArrayDataset:
+        """Return the training rows at ``indices`` as ``group`` sees them."""
+        return self._as_group(self.train.subset(indices), group)
+
+    def group_test(self, group: int | None = None) -> ArrayDataset:
+        """Return the test split as ``group`` sees it (unchanged without one)."""
+        return self._as_group(self.test, group)
+
+    def _as_group(self, data: ArrayDataset, group: int | None) -> ArrayDataset:
+        if group is None or self.transform is None:
+            return data
+        if not 0 <= group < self.transform.groups:
+            raise DataError(
+                f"dataset {self.name!r} has groups 0..{self.transform.groups - 1}, "
+                f"got group {group}"
+            )
+        return self.transform.apply(data, group)
 
 
 def load_digits_dataset(

@@ -10,12 +10,14 @@ from redfl.config import RunConfig, load_config
 from redfl.errors import ConfigError
 from redfl.federation.base import FederatedBase
 from redfl.federation.client_server import ClientServerFederation
+from redfl.federation.clustered import ClusteredFederation
 from redfl.federation.decentralized import DecentralizedFederation
 from redfl.results.checkpoint import load_checkpoint
 
 SCHEMAS: dict[str, type[FederatedBase]] = {
     "client_server": ClientServerFederation,
     "decentralized": DecentralizedFederation,
+    "clustered": ClusteredFederation,
 }
 
 
@@ -80,6 +82,7 @@ def resume(
 __all__ = [
     "SCHEMAS",
     "ClientServerFederation",
+    "ClusteredFederation",
     "DecentralizedFederation",
     "FederatedBase",
     "Federation",

@@ -199,10 +199,10 @@ class ClientServerFederation(FederatedBase):
         if self._evaluator is None:
             self._evaluator = self.prepared.learner_spec.build()
         self._evaluator.set_parameters(self.parameters)
-        tested = self._evaluator.evaluate(self.prepared.dataset.test)
+        loss, accuracy = self._central_test(self._evaluator)
         result: dict[str, Any] = {
-            "test_loss": clean_number(tested.loss),
-            "test_accuracy": clean_number(tested.accuracy),
+            "test_loss": clean_number(loss),
+            "test_accuracy": clean_number(accuracy),
         }
 
         evaluators = [n.node_id for n in self.nodes if n.has(Role.EVAL)]
@@ -210,6 +210,26 @@ class ClientServerFederation(FederatedBase):
             result.update(self._federated_evaluate(round_num, evaluators))
 
         return result
+
+    def _central_test(self, evaluator: Learner) -> tuple[float, float]:
+        """Return the test loss and accuracy of the evaluator's model.
+
+        With planted groups each node sees the test split through its group,
+        so the result is the mean over nodes of the model's loss and
+        accuracy on its group's test split.
+        """
+        assert self.prepared is not None
+        dataset = self.prepared.dataset
+        if dataset.groups == 0:
+            tested = evaluator.evaluate(dataset.test)
+            return tested.loss, tested.accuracy
+
+        groups = [n.spec.group for n in self.nodes]
+        results = {g: evaluator.evaluate(dataset.group_test(g)) for g in set(groups)}
+        loss = float(np.mean([results[g].loss for g in groups]))
+        accuracy = float(np.mean([results[g].accuracy for g in groups]))
+
+        return loss, accuracy
 
     def _federated_evaluate(
         self, round_num: int, node_ids: list[int]

@@ -14,6 +14,7 @@ import torch
 from redfl.config import RunConfig
 from redfl.data.datasets import FederatedDataset, load_dataset
 from redfl.data.partition import make_partitioner
+from redfl.data.planted import assign_groups
 from redfl.errors import DataError
 from redfl.learners.factory import LearnerSpec
 from redfl.learners.torch_learner import OptimizerSettings
@@ -45,8 +46,13 @@ def prepare(config: RunConfig) -> Prepared:
         ConfigError: the model or a partition option is invalid.
     """
     seed = config.seed
+    groups = config.data.planted_groups()
+    planted = {} if groups is None else {"groups": groups}
     dataset = load_dataset(
-        config.data.dataset, test_fraction=config.data.test_fraction, seed=seed
+        config.data.dataset,
+        test_fraction=config.data.test_fraction,
+        seed=seed,
+        **planted,
     )
 
     options = config.data.partition.model_dump(exclude={"kind"})
@@ -59,8 +65,9 @@ def prepare(config: RunConfig) -> Prepared:
         raise DataError(f"data.partition: {exc}") from exc
     roles = frozenset(config.nodes.roles)
     attackers, attack = plan_attack(config, dataset.num_classes)
+    node_groups = node_groups_of(dataset, config.nodes.count)
     specs = [
-        NodeSpec(i, roles, part, attack if i in attackers else None)
+        NodeSpec(i, roles, part, attack if i in attackers else None, node_groups[i])
         for i, part in enumerate(parts)
     ]
 
@@ -78,6 +85,20 @@ def prepare(config: RunConfig) -> Prepared:
     )
 
     return Prepared(dataset, learner_spec, initial_parameters(config), specs)
+
+
+def node_groups_of(dataset: FederatedDataset, num_nodes: int) -> list[int | None]:
+    """Return each node's planted group, or None for every node without groups.
+
+    Raises:
+        DataError: the dataset plants more groups than there are nodes.
+    """
+    if dataset.groups == 0:
+        return [None] * num_nodes
+    try:
+        return list(assign_groups(num_nodes, dataset.groups))
+    except DataError as exc:
+        raise DataError(f"data.groups: {exc}") from exc
 
 
 def plan_attack(

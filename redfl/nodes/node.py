@@ -20,12 +20,17 @@ from redfl.types import Role
 
 @dataclass(frozen=True)
 class NodeSpec:
-    """Who a node is: its id, its roles and its rows of the shared dataset."""
+    """Who a node is: its id, its roles and its rows of the shared dataset.
+
+    ``group`` is the node's planted group when the dataset has them: its
+    rows and its test split are seen through that group's transform.
+    """
 
     node_id: int
     roles: frozenset[Role]
     indices: npt.NDArray[np.int64]
     attack: AttackSpec | None = None
+    group: int | None = None
 
     def has(self, role: Role) -> bool:
         """Return True when the node plays ``role``."""

@@ -162,11 +162,11 @@ class NodeHost:
             )
 
         spec = task.spec
-        test_data = self.dataset.test if spec.has(Role.TEST) else None
+        test_data = self.dataset.group_test(spec.group) if spec.has(Role.TEST) else None
         node = FederatedNode(
             spec=spec,
             learner=self.learner_spec.build(),
-            local_data=self.dataset.train.subset(spec.indices),
+            local_data=self.dataset.node_train(spec.indices, spec.group),
             test_data=test_data,
             run_seed=self.run_seed,
             local_epochs=self.local_epochs,

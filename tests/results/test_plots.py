@@ -1,7 +1,7 @@
 import matplotlib
 
 from redfl.results.history import History
-from redfl.results.plots import plot_accuracy
+from redfl.results.plots import plot_accuracy, plot_cluster_assignments
 
 matplotlib.use("Agg")
 
@@ -25,3 +25,18 @@ def test_history_metrics_leave_out_timings() -> None:
 
     assert history.metrics() == [{"round": 1, "test_accuracy": 0.5}]
     assert history.last("test_accuracy") == 0.5
+
+
+def test_cluster_plot_draws_rounds_with_an_assignment(tmp_path) -> None:
+    history = History(
+        [
+            {"round": 1, "cluster_assignment": {"0": 0, "1": 1}},
+            {"round": 2, "cluster_assignment": {"0": 1, "1": 1, "2": 0}},
+            {"round": 3},
+        ]
+    )
+
+    drawn = plot_cluster_assignments(history, tmp_path / "clusters.png")
+
+    assert drawn == 2
+    assert (tmp_path / "clusters.png").read_bytes()[:4] == b"\x89PNG"
