@@ -10,9 +10,11 @@ from redfl.data.datasets import (
     load_dataset,
     load_digits_dataset,
 )
+from redfl.data.images import load_cifar10_dataset, load_idx_dataset, read_idx
 from redfl.data.partition import (
     PARTITIONERS,
     DirichletPartitioner,
+    GroupPartitioner,
     IIDPartitioner,
     IndexArray,
     Partitioner,
@@ -20,20 +22,39 @@ from redfl.data.partition import (
     check_partition,
     make_partitioner,
 )
+from redfl.data.tables import load_csv_dataset, load_npz_dataset
+
+DATASETS.update(
+    {
+        "idx": load_idx_dataset,
+        "cifar10": load_cifar10_dataset,
+        "npz": load_npz_dataset,
+        "csv": load_csv_dataset,
+    }
+)
+FILE_DATASETS = ("idx", "cifar10", "npz", "csv")
+"""Datasets read from ``data.path``."""
 
 __all__ = [
     "DATASETS",
+    "FILE_DATASETS",
     "PARTITIONERS",
     "ArrayDataset",
     "DatasetLoader",
     "DirichletPartitioner",
     "FederatedDataset",
+    "GroupPartitioner",
     "IIDPartitioner",
     "IndexArray",
     "Partitioner",
     "ShardPartitioner",
     "check_partition",
+    "load_cifar10_dataset",
+    "load_csv_dataset",
     "load_dataset",
     "load_digits_dataset",
+    "load_idx_dataset",
+    "load_npz_dataset",
     "make_partitioner",
+    "read_idx",
 ]
