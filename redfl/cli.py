@@ -128,6 +128,7 @@ def topology(config_path: str | None, overrides: list[str], plot: str | None) ->
     )
     if plot:
         graph = make_topology(config.topology, config.nodes.count, config.seed)
+        Path(plot).parent.mkdir(parents=True, exist_ok=True)
         plot_topology(graph, plot, title=f"{config.name}: {facts['name']}")
         print(f"drawn to {plot}")
     return EXIT_OK
@@ -141,6 +142,7 @@ def compare(run_dirs: list[str], plot: str | None, metric: str) -> int:
     runs = read_runs(run_dirs)
     Console(highlight=False).print(compare_table(runs))
     if plot:
+        Path(plot).parent.mkdir(parents=True, exist_ok=True)
         drawn = plot_runs({r.label: r.history for r in runs}, plot, key=metric)
         if not drawn:
             raise DataError(f"--metric {metric!r}: no run recorded it")

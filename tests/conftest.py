@@ -16,7 +16,9 @@ def ray_cluster() -> Iterator[None]:
     """Start Ray once (2 CPUs) for every test that needs it."""
     import ray
 
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+    ray.init(
+        address="local", num_cpus=2, include_dashboard=False, logging_level="WARNING"
+    )
     yield
     ray.shutdown()
 

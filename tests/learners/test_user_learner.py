@@ -83,7 +83,7 @@ def test_bad_factory_names_the_key(factory: str, message: str) -> None:
 def test_user_learner_trains_on_workers(factory: str, tmp_path: Path) -> None:
     sys.modules.pop("examples.my_learner", None)
     argv = ["run", str(ROOT / "examples" / "custom_learner.yaml"), "--quiet"]
-    sets = ["rounds=2", f"learner.factory=examples.{factory}", "learner.options={}"]
+    sets = ["rounds=2", f"learner.factory=examples.{factory}"]
 
     code = main(
         [*argv, "--out", str(tmp_path)] + [a for s in sets for a in ("--set", s)]
