@@ -21,8 +21,8 @@ run: $(BIN)/redfl  ## create the environment and train the default federation
 	$(BIN)/redfl run $(ARGS)
 
 test: $(VENV)/.dev  ## install the dev tools and run the whole suite
-	$(BIN)/ruff check redfl tests benchmarks scripts
-	$(BIN)/ruff format --check redfl tests benchmarks scripts
+	$(BIN)/ruff check redfl tests benchmarks scripts examples
+	$(BIN)/ruff format --check redfl tests benchmarks scripts examples
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 	BIN=$(abspath $(BIN)) scripts/cluster_guide.sh

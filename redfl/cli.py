@@ -1,4 +1,4 @@
-"""The ``redfl`` command: run, resume, validate, topology."""
+"""The ``redfl`` command: run, resume, validate, topology, compare."""
 
 from __future__ import annotations
 
@@ -65,6 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_arguments(topology)
     topology.add_argument("--plot", metavar="FILE", help="draw the graph (PNG, SVG)")
 
+    compare = commands.add_parser(
+        "compare", help="a table of finished runs, and their accuracy curves"
+    )
+    compare.add_argument("runs", nargs="+", metavar="RUN_DIR", help="run folders")
+    compare.add_argument(
+        "--plot", metavar="FILE", help="draw test accuracy per round of every run"
+    )
+    compare.add_argument(
+        "--metric",
+        default="test_accuracy",
+        help="history key to plot (default test_accuracy)",
+    )
+
     return parser
 
 
@@ -96,12 +109,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return resume(args.run_dir, args.overrides, args.quiet)
         if args.command == "topology":
             return topology(args.config, args.overrides, args.plot)
+        if args.command == "compare":
+            return compare(args.runs, args.plot, args.metric)
         overrides = list(args.overrides)
         if args.address:
             overrides.append(f"ray.address={args.address}")
         return run(args.config, overrides, args.out, args.quiet)
     except (ConfigError, DataError, CheckpointError) as exc:
-        _report("configuration error", exc, verbose)
+        kind = "error" if args.command == "compare" else "configuration error"
+        _report(kind, exc, verbose)
         return EXIT_BAD_CONFIG
     except RedError as exc:
         _report("run failed", exc, verbose)
@@ -139,8 +155,25 @@ def topology(config_path: str | None, overrides: list[str], plot: str | None) ->
     )
     if plot:
         graph = make_topology(config.topology, config.nodes.count, config.seed)
+        Path(plot).parent.mkdir(parents=True, exist_ok=True)
         plot_topology(graph, plot, title=f"{config.name}: {facts['name']}")
         print(f"drawn to {plot}")
+    return EXIT_OK
+
+
+def compare(run_dirs: list[str], plot: str | None, metric: str) -> int:
+    """Print a table of finished runs; draw their curves if asked."""
+    from redfl.results.compare import compare_table, read_runs
+    from redfl.results.plots import plot_runs
+
+    runs = read_runs(run_dirs)
+    Console(highlight=False).print(compare_table(runs))
+    if plot:
+        Path(plot).parent.mkdir(parents=True, exist_ok=True)
+        drawn = plot_runs({r.label: r.history for r in runs}, plot, key=metric)
+        if not drawn:
+            raise DataError(f"--metric {metric!r}: no run recorded it")
+        print(f"drawn to {plot}: {', '.join(drawn)}")
     return EXIT_OK
 
 
@@ -189,11 +222,16 @@ def _report(kind: str, exc: BaseException, verbose: bool) -> None:
 
 
 def _configure_logging(verbose: bool) -> None:
+    level = logging.INFO if verbose else logging.WARNING
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # run.log takes INFO from the package; the terminal keeps its own level.
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "stream", None) is sys.stderr:
+            handler.setLevel(level)
 
 
 def _version() -> str:

@@ -57,6 +57,13 @@ class ShardPartition(StrictModel):
     labels_per_node: int = Field(2, ge=1)
 
 
+class GroupPartition(StrictModel):
+    """Natural partitions: the rows of each group in ``data.group_column``
+    go to one node (groups in sorted order); needs as many groups as nodes."""
+
+    kind: Literal["group"] = "group"
+
+
 def _partition_kind(value: Any) -> str | None:
     """Return a partition's kind; a mapping without one means Dirichlet."""
     if isinstance(value, Mapping):
@@ -68,13 +75,19 @@ def _partition_kind(value: Any) -> str | None:
 PartitionConfig = Annotated[
     Annotated[IIDPartition, Tag("iid")]
     | Annotated[DirichletPartition, Tag("dirichlet")]
-    | Annotated[ShardPartition, Tag("shards")],
+    | Annotated[ShardPartition, Tag("shards")]
+    | Annotated[GroupPartition, Tag("group")],
     Discriminator(
         _partition_kind,
         custom_error_type="partition_kind",
-        custom_error_message="kind must be one of 'iid', 'dirichlet', 'shards'",
+        custom_error_message=(
+            "kind must be one of 'iid', 'dirichlet', 'shards', 'group'"
+        ),
     ),
 ]
+
+
+FILE_DATASETS = ("idx", "cifar10", "npz", "csv")
 
 
 class DataConfig(StrictModel):
@@ -83,9 +96,16 @@ class DataConfig(StrictModel):
     ``groups`` applies to the planted datasets only (``rotated_digits``,
     ``permuted_digits``; 4 when left out): node ``i`` of ``n`` joins group
     ``i * groups // n``.
+
+    ``idx``, ``cifar10``, ``npz`` and ``csv`` read ``path`` (a folder for the
+    first two, a file for the others); ``label_column`` and ``group_column``
+    name a column (CSV) or an array (NPZ).
     """
 
     dataset: str = "digits"
+    path: str | None = None
+    label_column: str | None = None
+    group_column: str | None = None
     test_fraction: float = Field(0.2, gt=0, lt=1)
     partition: PartitionConfig = Field(default_factory=DirichletPartition)
     groups: int | None = Field(None, ge=1)
@@ -112,6 +132,20 @@ class DataConfig(StrictModel):
             return None
         return DEFAULT_GROUPS if self.groups is None else self.groups
 
+    @model_validator(mode="after")
+    def _file_options(self) -> DataConfig:
+        if self.dataset in FILE_DATASETS and not self.path:
+            raise ValueError(f"dataset {self.dataset!r} reads a file: set data.path")
+        tabular = self.dataset in ("npz", "csv")
+        for key in ("label_column", "group_column"):
+            if getattr(self, key) is not None and not tabular:
+                raise ValueError(
+                    f"{key} applies to the npz and csv datasets, not {self.dataset!r}"
+                )
+        if self.partition.kind == "group" and self.group_column is None:
+            raise ValueError("partition kind 'group' needs data.group_column")
+        return self
+
 
 class NodesConfig(StrictModel):
     """How many participants and what they do."""
@@ -134,7 +168,12 @@ class ModelConfig(StrictModel):
 
 
 class LearnerConfig(StrictModel):
-    """Local training on each node."""
+    """Local training on each node.
+
+    ``factory`` (``package.module:callable``) builds a user `Learner` from
+    ``options`` instead of the built-in PyTorch learner; ``local_epochs``
+    still applies, the optimizer keys and ``model`` then do not.
+    """
 
     local_epochs: int = Field(5, ge=1)
     batch_size: int = Field(16, ge=1)
@@ -143,6 +182,8 @@ class LearnerConfig(StrictModel):
     momentum: float = Field(0.0, ge=0, lt=1)
     weight_decay: float = Field(0.0, ge=0)
     proximal_mu: float = Field(0.0, ge=0)
+    factory: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
 
 
 class StrategyConfig(StrictModel):
@@ -396,6 +437,7 @@ class OutputConfig(StrictModel):
     dir: str | None = None
     plots: bool = True
     checkpoint: bool = True
+    tensorboard: bool = False
 
 
 class RunConfig(StrictModel):
@@ -528,7 +570,7 @@ _MISSING = object()
 
 
 def _is_union_tag(part: Any) -> bool:
-    return part in ("iid", "dirichlet", "shards", *TOPOLOGY_KINDS)
+    return part in ("iid", "dirichlet", "shards", "group", *TOPOLOGY_KINDS)
 
 
 TOPOLOGY_KINDS = (

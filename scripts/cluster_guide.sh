@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the commands of docs/cluster.md against a two-node Ray cluster on this
+# Run the commands of docs/howto/cluster.md against a two-node Ray cluster on this
 # machine: a head and a second node started with `ray start`, then
 # `redfl run --address` with a user model shipped through runtime_env.
 # Ray's processes go into a folder of their own and are stopped at the end.

@@ -89,6 +89,9 @@ class FederatedDataset:
     A dataset with planted groups carries a ``transform``: the shared arrays
     are stored once, and each node's train rows and test split are
     transformed by its group where the node is built.
+
+    ``train_groups`` gives each training row a group id (0, 1, ...) when the
+    data come with natural partitions; ``group_names`` names those ids.
     """
 
     train: ArrayDataset
@@ -96,10 +99,18 @@ class FederatedDataset:
     num_classes: int
     name: str
     transform: GroupTransform | None = None
+    train_groups: npt.NDArray[np.int64] | None = None
+    group_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.num_classes < 1:
             raise DataError(f"num_classes must be >= 1, got {self.num_classes}")
+        groups = self.train_groups
+        if groups is not None and groups.shape != self.train.y.shape:
+            raise DataError(
+                f"train_groups must give one group per training row, got shape "
+                f"{groups.shape} for {len(self.train)} rows"
+            )
         train_shape = self.train.x.shape[1:]
         test_shape = self.test.x.shape[1:]
         if train_shape != test_shape:

@@ -8,23 +8,27 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
 from redfl.config import RunConfig
 from redfl.data.datasets import FederatedDataset, load_dataset
-from redfl.data.partition import make_partitioner
+from redfl.data.partition import Partitioner, make_partitioner
 from redfl.data.planted import assign_groups
-from redfl.errors import DataError
+from redfl.errors import ConfigError, DataError
+from redfl.imports import import_object
 from redfl.learners.factory import LearnerSpec
 from redfl.learners.torch_learner import OptimizerSettings
-from redfl.models.registry import build_model
+from redfl.models.registry import resolve_model_factory
+from redfl.models.shapes import data_sizes, fill_sizes
 from redfl.nodes.attack import AttackSpec, select_attackers
 from redfl.nodes.node import NodeSpec
 from redfl.nodes.virtual import VirtualNode
 from redfl.parameters import Parameters
 from redfl.runtime.placement import PlacementRequest, uniform_split
 from redfl.runtime.session import cluster_resources
+from redfl.runtime.shipping import ship_by_value
 from redfl.seeding import Stream, derive_rng, derive_seed
 
 
@@ -43,20 +47,13 @@ def prepare(config: RunConfig) -> Prepared:
 
     Raises:
         DataError: the dataset or partition request cannot be met.
-        ConfigError: the model or a partition option is invalid.
+        ConfigError: the model, learner factory or a partition option is
+            invalid.
     """
     seed = config.seed
-    groups = config.data.planted_groups()
-    planted = {} if groups is None else {"groups": groups}
-    dataset = load_dataset(
-        config.data.dataset,
-        test_fraction=config.data.test_fraction,
-        seed=seed,
-        **planted,
-    )
+    dataset = load_config_dataset(config)
 
-    options = config.data.partition.model_dump(exclude={"kind"})
-    partitioner = make_partitioner(config.data.partition.kind, **options)
+    partitioner = make_config_partitioner(config, dataset)
     try:
         parts = partitioner.partition(
             dataset.train.y, config.nodes.count, derive_rng(seed, Stream.PARTITION)
@@ -71,20 +68,96 @@ def prepare(config: RunConfig) -> Prepared:
         for i, part in enumerate(parts)
     ]
 
-    learner_spec = LearnerSpec(
-        model=config.model.name,
-        model_kwargs=dict(config.model.kwargs),
-        optimizer=OptimizerSettings(
-            name=config.learner.optimizer,
-            lr=config.learner.lr,
-            momentum=config.learner.momentum,
-            weight_decay=config.learner.weight_decay,
-        ),
-        batch_size=config.learner.batch_size,
-        proximal_mu=config.learner.proximal_mu,
+    learner_spec = make_learner_spec(config, dataset)
+    initial = initial_parameters(config, learner_spec)
+
+    return Prepared(dataset, learner_spec, initial, specs)
+
+
+def load_config_dataset(config: RunConfig) -> FederatedDataset:
+    """Load ``data.dataset`` with the file options the configuration sets."""
+    data = config.data
+    options: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("path", data.path),
+            ("label_column", data.label_column),
+            ("group_column", data.group_column),
+        )
+        if value is not None
+    }
+    groups = data.planted_groups()
+    if groups is not None:
+        options["groups"] = groups
+
+    return load_dataset(
+        data.dataset, test_fraction=data.test_fraction, seed=config.seed, **options
     )
 
-    return Prepared(dataset, learner_spec, initial_parameters(config), specs)
+
+def make_config_partitioner(
+    config: RunConfig, dataset: FederatedDataset
+) -> Partitioner:
+    """Build the configured partitioner; ``group`` takes the dataset's groups.
+
+    Raises:
+        DataError: ``group`` is asked of a dataset without a group column.
+    """
+    kind = config.data.partition.kind
+    if kind != "group":
+        options = config.data.partition.model_dump(exclude={"kind"})
+        return make_partitioner(kind, **options)
+    if dataset.train_groups is None:
+        raise DataError(
+            f"data.partition: kind 'group' needs groups, but dataset "
+            f"{config.data.dataset!r} has none (set data.group_column)"
+        )
+
+    return make_partitioner(
+        kind, groups=dataset.train_groups, group_names=dataset.group_names
+    )
+
+
+def make_learner_spec(config: RunConfig, dataset: FederatedDataset) -> LearnerSpec:
+    """Return the learner recipe, sizes filled from the dataset.
+
+    A factory (model or learner) that names ``input_dim``, ``num_classes``,
+    ``in_channels``, ``image_size`` or ``input_shape`` receives the value the
+    dataset implies unless the configuration sets it.
+
+    Raises:
+        ConfigError: the model or ``learner.factory`` cannot be resolved.
+    """
+    sizes = data_sizes(dataset.input_shape, dataset.num_classes)
+    learner = config.learner
+    if learner.factory is not None:
+        learner_fn = import_object(learner.factory, "learner.factory")
+        if not callable(learner_fn):
+            raise ConfigError(
+                f"learner.factory: {learner.factory!r} is not callable, got "
+                f"{type(learner_fn).__name__}"
+            )
+        ship_by_value(learner_fn)
+        return LearnerSpec(
+            learner_fn=learner_fn,
+            learner_kwargs=fill_sizes(learner_fn, learner.options, sizes),
+        )
+
+    model_fn = resolve_model_factory(config.model.name)
+    ship_by_value(model_fn)
+    return LearnerSpec(
+        model=config.model.name,
+        model_kwargs=fill_sizes(model_fn, config.model.kwargs, sizes),
+        optimizer=OptimizerSettings(
+            name=learner.optimizer,
+            lr=learner.lr,
+            momentum=learner.momentum,
+            weight_decay=learner.weight_decay,
+        ),
+        batch_size=learner.batch_size,
+        proximal_mu=learner.proximal_mu,
+        model_fn=model_fn,
+    )
 
 
 def node_groups_of(dataset: FederatedDataset, num_nodes: int) -> list[int | None]:
@@ -123,19 +196,31 @@ def plan_attack(
     return attackers, spec
 
 
-def initial_parameters(config: RunConfig) -> Parameters:
-    """Build the model once with a seed derived from the run seed.
+def initial_parameters(
+    config: RunConfig, learner_spec: LearnerSpec | None = None
+) -> Parameters:
+    """Build the learner once with a seed derived from the run seed.
+
+    Without ``learner_spec`` the configured model is built with its kwargs
+    as written (no sizes filled from a dataset).
 
     Raises:
-        ConfigError: the model name, import path or kwargs are invalid.
+        ConfigError: the model, its kwargs or the learner factory are invalid.
     """
-    from redfl.learners.torch_learner import state_dict_to_parameters
-
+    spec = learner_spec or LearnerSpec(
+        model=config.model.name, model_kwargs=dict(config.model.kwargs)
+    )
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(derive_seed(config.seed, Stream.INIT))
-        model = build_model(config.model.name, config.model.kwargs)
+        try:
+            learner = spec.build()
+        except TypeError as exc:
+            raise ConfigError(
+                f"learner.factory {config.learner.factory!r} rejected "
+                f"{spec.learner_kwargs}: {exc}"
+            ) from exc
 
-    return state_dict_to_parameters(model)
+    return learner.get_parameters()
 
 
 def plan_placement(config: RunConfig) -> PlacementRequest:

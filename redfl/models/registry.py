@@ -63,13 +63,18 @@ def resolve_model_factory(name: str) -> ModelFactory:
     return factory  # type: ignore[no-any-return]
 
 
-def build_model(name: str, kwargs: Mapping[str, Any] | None = None) -> nn.Module:
+def build_model(
+    name: str,
+    kwargs: Mapping[str, Any] | None = None,
+    factory: ModelFactory | None = None,
+) -> nn.Module:
     """Build a fresh model from the factory ``name`` with keyword ``kwargs``.
 
     Args:
         name: A registered model name or an import path (see
             `resolve_model_factory`).
         kwargs: Keyword arguments for the factory.
+        factory: The factory ``name`` resolves to, when already resolved.
 
     Returns:
         The new ``torch.nn.Module``.
@@ -78,7 +83,7 @@ def build_model(name: str, kwargs: Mapping[str, Any] | None = None) -> nn.Module
         ConfigError: If the factory cannot be resolved, rejects the kwargs
             (raises TypeError), or returns something that is not a module.
     """
-    factory = resolve_model_factory(name)
+    factory = factory or resolve_model_factory(name)
     options = dict(kwargs or {})
 
     try:

@@ -15,7 +15,8 @@ import yaml
 from redfl.errors import CheckpointError
 from redfl.parameters import Parameters
 from redfl.results.history import History
-from redfl.results.plots import plot_accuracy
+from redfl.results.plots import plot_accuracy, plot_bytes, plot_loss, plot_node_accuracy
+from redfl.results.tensorboard import TensorBoardLog
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +52,37 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+PLOTS = {
+    "accuracy.png": plot_accuracy,
+    "loss.png": plot_loss,
+    "node_accuracy.png": plot_node_accuracy,
+    "bytes.png": plot_bytes,
+}
+"""Plot files a run writes, each drawn only when its series were recorded."""
+
+RUN_LOG = "run.log"
+
+
 class RunWriter:
-    """Write config, per-round history, summary, model and plots of a run."""
+    """Write config, per-round history, summary, model and plots of a run.
+
+    While the run is open, the ``redfl`` loggers' INFO and higher messages
+    also go to ``run.log`` in the folder, and with ``output.tensorboard``
+    every round is written as TensorBoard scalars to ``tensorboard/``.
+    """
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
+        self._log_handler: logging.Handler | None = None
+        self._tensorboard: TensorBoardLog | None = None
+        self._saved_level = logging.NOTSET
 
     def open(self, config: dict[str, Any]) -> None:
-        """Create the folder and write the resolved configuration."""
+        """Create the folder, write the resolved configuration, start the logs.
+
+        Raises:
+            ConfigError: TensorBoard output is asked for but not installed.
+        """
         self.out_dir.mkdir(parents=True, exist_ok=True)
         stale_files = (
             "history.jsonl",
@@ -76,6 +100,32 @@ class RunWriter:
         """Write the resolved configuration as ``config.yaml``."""
         text = yaml.safe_dump(config, sort_keys=False)
         write_atomic(self.out_dir / "config.yaml", text)
+        if config.get("output", {}).get("tensorboard"):
+            self._tensorboard = TensorBoardLog(self.out_dir / "tensorboard")
+        self._start_log()
+
+    def _start_log(self) -> None:
+        """Send the package's INFO messages to ``run.log`` (handlers elsewhere
+        keep their own level)."""
+        handler = logging.FileHandler(self.out_dir / RUN_LOG, mode="w")
+        handler.setLevel(logging.INFO)
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
+        package = logging.getLogger("redfl")
+        self._saved_level = package.level
+        if package.getEffectiveLevel() > logging.INFO:
+            package.setLevel(logging.INFO)
+        package.addHandler(handler)
+        self._log_handler = handler
+
+    def _stop_log(self) -> None:
+        if self._log_handler is not None:
+            package = logging.getLogger("redfl")
+            package.removeHandler(self._log_handler)
+            package.setLevel(self._saved_level)
+            self._log_handler.close()
+            self._log_handler = None
 
     def reopen(self, rounds_kept: int) -> list[dict[str, Any]]:
         """Keep the first ``rounds_kept`` rounds of a stopped run's files.
@@ -131,6 +181,8 @@ class RunWriter:
         """Append one round to ``history.jsonl``, its failures and edge traffic."""
         with open(self.out_dir / "history.jsonl", "a") as file:
             file.write(json.dumps(record) + "\n")
+        if self._tensorboard is not None:
+            self._tensorboard.add_round(record)
         failures = record.get("failures", [])
         if failures:
             with open(self.out_dir / "failures.jsonl", "a") as file:
@@ -155,17 +207,33 @@ class RunWriter:
         parameters: Parameters | None,
         plots: bool = True,
     ) -> None:
-        """Write the summary, history CSV, final model and plots."""
-        self._write_csv(history)
-        if parameters is not None:
-            parameters.save(self.out_dir / "model.npz")
-        if plots and len(history):
-            plot_accuracy(
-                history, self.out_dir / "accuracy.png", summary.get("name", "")
+        """Write the summary, history CSV, final model and plots; close logs."""
+        try:
+            self._write_csv(history)
+            if parameters is not None:
+                parameters.save(self.out_dir / "model.npz")
+            if plots and len(history):
+                self.write_plots(history, summary.get("name", ""))
+            write_atomic(
+                self.out_dir / "summary.json", json.dumps(summary, indent=2) + "\n"
             )
-        write_atomic(
-            self.out_dir / "summary.json", json.dumps(summary, indent=2) + "\n"
-        )
+        finally:
+            if self._tensorboard is not None:
+                self._tensorboard.close()
+            self._stop_log()
+
+    def write_plots(self, history: History, name: str = "") -> dict[str, list[str]]:
+        """Draw every plot that has data; return the series drawn per file."""
+        drawn = {}
+        for filename, plot_fn in PLOTS.items():
+            title = f"{name}: {filename.removesuffix('.png').replace('_', ' ')}"
+            series = plot_fn(history, self.out_dir / filename, title if name else "")
+            if series:
+                drawn[filename] = series
+            elif filename != "accuracy.png":
+                (self.out_dir / filename).unlink(missing_ok=True)
+
+        return drawn
 
     def _write_csv(self, history: History) -> None:
         with open(self.out_dir / "history.csv", "w", newline="") as file:

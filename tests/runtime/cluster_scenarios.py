@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import ray._private.state as ray_state
 from ray.cluster_utils import Cluster
 
 import redfl
@@ -53,14 +54,32 @@ def failure(config: dict[str, Any], address: str, out: Path) -> dict[str, Any]:
     return {"error": None, "seconds": time.perf_counter() - start}
 
 
-def remove_when(path: Path, rounds: int, cluster: Cluster, node: Any) -> None:
-    """Remove ``node`` from ``cluster`` once ``path`` records ``rounds`` rounds."""
+def wait_for_rounds(path: Path, rounds: int) -> None:
+    """Return once ``path`` records ``rounds`` rounds (or after two minutes)."""
     deadline = time.time() + 120
     while time.time() < deadline:
         if path.exists() and len(path.read_text().splitlines()) >= rounds:
-            cluster.remove_node(node, allow_graceful=False)
             return
         time.sleep(0.05)
+
+
+def remove_a_worker_node(path: Path, cluster: Cluster, removed: list[str]) -> None:
+    """Once round 2 is recorded, remove the Ray node that hosts a live worker.
+
+    Both workers are busy in round 3 (their nodes sleep there), so the worker
+    on the removed machine dies in the middle of its call.
+    """
+    wait_for_rounds(path, 2)
+    hosting = {
+        actor["Address"]["NodeID"]
+        for actor in ray_state.actors().values()
+        if actor["ActorClassName"] == "NodeHost" and actor["State"] == "ALIVE"
+    }
+    for node in cluster.list_all_nodes():
+        if node.node_id in hosting and not node.head:
+            cluster.remove_node(node, allow_graceful=False)
+            removed.append(node.node_id)
+            return
 
 
 def main() -> None:
@@ -110,17 +129,23 @@ def main() -> None:
         }
         results["unplaceable"] = failure(unplaceable, address, root / "unplaceable")
 
-        spare = cluster.add_node(num_cpus=1)
-        cluster.wait_for_nodes()
         lossy = {
             **BASE,
             "rounds": 6,
             "round_timeout_s": 60,
+            "faults": [
+                {"node": n, "round": 3, "kind": "sleep", "seconds": 15} for n in (0, 1)
+            ],
             "resources": {"workers": 2, "cpus": 2, "worker_start_timeout_s": 120},
         }
+        cluster.add_node(num_cpus=1)
+        cluster.wait_for_nodes()
         history = root / "lossy" / "history.jsonl"
+        removed: list[str] = []
         remover = threading.Thread(
-            target=remove_when, args=(history, 2, cluster, first), daemon=True
+            target=remove_a_worker_node,
+            args=(history, cluster, removed),
+            daemon=True,
         )
         remover.start()
         summary = run(lossy, address, root / "lossy")
@@ -128,7 +153,7 @@ def main() -> None:
         results["lossy"] = {
             "summary": summary,
             "history": [json.loads(x) for x in history.read_text().splitlines()],
-            "spare": spare.node_id,
+            "removed": removed[0] if removed else None,
         }
 
     cluster.shutdown()

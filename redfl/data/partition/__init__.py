@@ -13,6 +13,7 @@ from redfl.data.partition.base import (
     validate_request,
 )
 from redfl.data.partition.dirichlet import DirichletPartitioner
+from redfl.data.partition.group import GroupPartitioner
 from redfl.data.partition.iid import IIDPartitioner
 from redfl.data.partition.shards import ShardPartitioner
 from redfl.errors import ConfigError
@@ -21,6 +22,7 @@ PARTITIONERS: dict[str, type[Partitioner]] = {
     "iid": IIDPartitioner,
     "dirichlet": DirichletPartitioner,
     "shards": ShardPartitioner,
+    "group": GroupPartitioner,
 }
 
 
@@ -28,8 +30,9 @@ def make_partitioner(kind: str, **options: Any) -> Partitioner:
     """Build the partitioner registered as ``kind`` with ``options``.
 
     Args:
-        kind: One of ``"iid"``, ``"dirichlet"`` or ``"shards"``.
-        **options: Constructor arguments, such as ``alpha`` for Dirichlet.
+        kind: One of ``"iid"``, ``"dirichlet"``, ``"shards"`` or ``"group"``.
+        **options: Constructor arguments, such as ``alpha`` for Dirichlet or
+            ``groups`` (one group id per row) for ``group``.
 
     Returns:
         A new partitioner.
@@ -55,6 +58,7 @@ def make_partitioner(kind: str, **options: Any) -> Partitioner:
 __all__ = [
     "PARTITIONERS",
     "DirichletPartitioner",
+    "GroupPartitioner",
     "IIDPartitioner",
     "IndexArray",
     "LabelArray",
