@@ -112,6 +112,7 @@ class LearnerConfig(StrictModel):
     momentum: float = Field(0.0, ge=0, lt=1)
     weight_decay: float = Field(0.0, ge=0)
     proximal_mu: float = Field(0.0, ge=0)
+    keep_optimizer_state: bool = False
 
 
 class StrategyConfig(StrictModel):
@@ -247,6 +248,7 @@ class ResourcesConfig(StrictModel):
         "PACK"
     )
     placement_timeout_s: float = Field(30.0, gt=0)
+    max_nodes_per_worker: int = Field(1000, ge=1)
 
     @model_validator(mode="after")
     def _workers_positive(self) -> ResourcesConfig:

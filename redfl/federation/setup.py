@@ -75,6 +75,7 @@ def prepare(config: RunConfig) -> Prepared:
         ),
         batch_size=config.learner.batch_size,
         proximal_mu=config.learner.proximal_mu,
+        keep_optimizer_state=config.learner.keep_optimizer_state,
     )
 
     return Prepared(dataset, learner_spec, initial_parameters(config), specs)

@@ -19,6 +19,7 @@ class LearnerSpec:
     optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
     batch_size: int = 16
     proximal_mu: float = 0.0
+    keep_optimizer_state: bool = False
 
     def build(self) -> Learner:
         """Return a fresh learner with a newly built model."""
@@ -27,4 +28,5 @@ class LearnerSpec:
             optimizer=self.optimizer,
             batch_size=self.batch_size,
             proximal_mu=self.proximal_mu,
+            keep_optimizer_state=self.keep_optimizer_state,
         )

@@ -1,8 +1,12 @@
 """`NodePool`: worker actors in placement-group bundles that run nodes.
 
 The pool is where Ray meets the federation. Each worker actor (a `NodeHost`)
-sits in its own bundle and hosts a fixed share of the nodes; a round sends
-one call per worker carrying the parameters reference and its nodes' tasks.
+sits in its own bundle. Every call deals the nodes it names over the
+workers (sorted ids, round-robin), so the work of a round follows the nodes
+sampled, not how many exist; one call per worker carries the parameters
+reference and its nodes' tasks. The pool keeps each node's learner state
+between rounds, sends it with the node's next task and takes it back from
+the outcome, so a node's state does not depend on which worker ran it.
 Errors are turned into `NodeOutcome` failures here: a node that raises, a
 worker that dies, a worker that misses the deadline.
 """
@@ -21,8 +25,10 @@ from ray.util.scheduling_strategies import PlacementGroupSchedulingStrategy
 
 from redfl.data.datasets import FederatedDataset
 from redfl.errors import WorkerStartError
+from redfl.learners.base import LearnerState
 from redfl.learners.factory import LearnerSpec
 from redfl.nodes.faults import Fault
+from redfl.nodes.table import SpecTable
 from redfl.nodes.virtual import VirtualNode
 from redfl.runtime.host import ErrorInfo, NodeHost, NodeOutcome, NodeTask
 from redfl.runtime.placement import PlacementRequest, release, reserve
@@ -38,6 +44,10 @@ class NodePool:
     host_class: Any = RemoteHost
     """The actor class of the workers; subclasses may add methods."""
 
+    sticky: bool = False
+    """Run every node on its fixed worker (``VirtualNode.host``) and never
+    drop a built node, for schemas whose nodes keep models in the worker."""
+
     def __init__(
         self,
         nodes: Sequence[VirtualNode],
@@ -47,12 +57,24 @@ class NodePool:
         run_seed: int,
         local_epochs: int,
         faults: Sequence[Fault] = (),
+        max_nodes_per_worker: int | None = None,
     ) -> None:
         self.nodes = {node.node_id: node for node in nodes}
         self.placement = placement
-        self._host_args = (learner_spec, run_seed, local_epochs, tuple(faults))
-        self._threads = max(1, int(placement.cpus_per_bundle))
-        self._dataset_ref = ray.put(dataset)
+        self.states: dict[int, LearnerState] = {}
+        """Each node's learner state after its last successful training."""
+        threads = max(1, int(placement.cpus_per_bundle))
+        max_nodes = None if self.sticky else max_nodes_per_worker
+        self._host_args = (
+            learner_spec,
+            run_seed,
+            local_epochs,
+            tuple(faults),
+            threads,
+            max_nodes,
+        )
+        specs = SpecTable.from_specs([self.nodes[n].spec for n in sorted(self.nodes)])
+        self._shared_refs = (ray.put(dataset), ray.put(specs))
         self._group: Any = None
         self._hosts: dict[int, Any] = {}
 
@@ -123,6 +145,29 @@ class NodePool:
             "evaluate", round_num, parameters_ref, node_ids, timeout_s
         )
 
+    def schedule(self, node_ids: Sequence[int]) -> dict[int, list[int]]:
+        """Return the nodes each worker runs in one call, in node-id order.
+
+        Sorted ids are dealt round-robin over the workers, so the split
+        depends only on the nodes named, never on how many exist; a sticky
+        pool keeps each node on its own worker.
+        """
+        by_host: dict[int, list[int]] = defaultdict(list)
+        for position, node_id in enumerate(sorted(node_ids)):
+            if self.sticky:
+                host = self.nodes[node_id].host
+            else:
+                host = position % self.num_hosts
+            by_host[host].append(node_id)
+
+        return dict(by_host)
+
+    def host_stats(self) -> dict[int, dict[str, int]]:
+        """Return each running worker's counts of built, building and dropped nodes."""
+        calls = {index: h.stats.remote() for index, h in sorted(self._hosts.items())}
+
+        return {index: ray.get(ref) for index, ref in calls.items()}
+
     def shutdown(self) -> None:
         """Kill every worker and release the placement group."""
         for handle in self._hosts.values():
@@ -140,16 +185,18 @@ class NodePool:
         timeout_s: float | None,
         kill: Sequence[int] = (),
     ) -> list[NodeOutcome]:
-        by_host: dict[int, list[NodeTask]] = defaultdict(list)
-        for node_id in sorted(node_ids):
-            node = self.nodes[node_id]
-            by_host[node.host].append(NodeTask(node_id, node.spec_if_unbuilt()))
+        assignment = self.schedule(node_ids)
+        by_host = {
+            host: [NodeTask(n, self.states.get(n, {})) for n in ids]
+            for host, ids in assignment.items()
+        }
 
         calls = {
             getattr(self._host(h), method).remote(round_num, parameters_ref, tasks): h
             for h, tasks in by_host.items()
         }
-        for host in sorted({self.nodes[n].host for n in kill}):
+        host_of = {n: host for host, ids in assignment.items() for n in ids}
+        for host in sorted({host_of[n] for n in kill if n in host_of}):
             logger.info("round %d: killing worker %d (chaos)", round_num, host)
             ray.kill(self._hosts[host], no_restart=True)
         ready, pending = ray.wait(
@@ -178,8 +225,13 @@ class NodePool:
             return self._fail(host, tasks, round_num, ErrorInfo.from_exception(exc))
 
         for outcome in outcomes:
-            if outcome.ok:
-                self.nodes[outcome.node_id].mark_built()
+            if not outcome.ok:
+                continue
+            self.nodes[outcome.node_id].mark_built()
+            if outcome.state:
+                self.states[outcome.node_id] = outcome.state
+            elif outcome.state is not None:
+                self.states.pop(outcome.node_id, None)
 
         return outcomes
 
@@ -199,7 +251,7 @@ class NodePool:
         if handle is not None:
             ray.kill(handle, no_restart=True)
         for node in self.nodes.values():
-            if node.host == host:
+            if self.sticky and node.host == host:
                 node.mark_lost()
         self._host(host)  # start the replacement now, warm by the next round
 
@@ -216,7 +268,7 @@ class NodePool:
                 num_cpus=self.placement.cpus_per_bundle,
                 scheduling_strategy=strategy,
                 max_concurrency=1,
-            ).remote(index, self._dataset_ref, *self._host_args, self._threads)
+            ).remote(index, *self._shared_refs, *self._host_args)
             logger.debug(
                 "worker %d started in %.3f s", index, time.perf_counter() - start
             )
