@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from redfl.data.synthetic import SyntheticOptions
 from redfl.errors import ConfigError
 from redfl.types import Role
 
@@ -80,6 +81,13 @@ class DataConfig(StrictModel):
     dataset: str = "digits"
     test_fraction: float = Field(0.2, gt=0, lt=1)
     partition: PartitionConfig = Field(default_factory=DirichletPartition)
+    synthetic: SyntheticOptions = Field(default_factory=SyntheticOptions)
+
+    def loader_options(self) -> dict[str, Any]:
+        """Return the dataset's own options, as its loader takes them."""
+        if self.dataset == "synthetic":
+            return {"options": self.synthetic}
+        return {}
 
 
 class NodesConfig(StrictModel):

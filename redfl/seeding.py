@@ -19,6 +19,7 @@ class Stream(IntEnum):
     TOPOLOGY = 7
     ATTACK = 8
     CHAOS = 9
+    DATA = 10
 
 
 def derive_seed(run_seed: int, stream: Stream, *keys: int) -> int:

@@ -6,8 +6,11 @@ Everything here happens in the driver before Ray starts, so a bad request
 
 from __future__ import annotations
 
+import inspect
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import ray
 import torch
@@ -18,7 +21,7 @@ from redfl.data.partition import make_partitioner
 from redfl.errors import DataError
 from redfl.learners.factory import LearnerSpec
 from redfl.learners.torch_learner import OptimizerSettings
-from redfl.models.registry import build_model
+from redfl.models.registry import build_model, resolve_model_factory
 from redfl.nodes.attack import AttackSpec, select_attackers
 from redfl.nodes.node import NodeSpec
 from redfl.nodes.virtual import VirtualNode
@@ -46,7 +49,10 @@ def prepare(config: RunConfig) -> Prepared:
     """
     seed = config.seed
     dataset = load_dataset(
-        config.data.dataset, test_fraction=config.data.test_fraction, seed=seed
+        config.data.dataset,
+        test_fraction=config.data.test_fraction,
+        seed=seed,
+        **config.data.loader_options(),
     )
 
     options = config.data.partition.model_dump(exclude={"kind"})
@@ -64,9 +70,10 @@ def prepare(config: RunConfig) -> Prepared:
         for i, part in enumerate(parts)
     ]
 
+    kwargs = model_kwargs(config, dataset)
     learner_spec = LearnerSpec(
         model=config.model.name,
-        model_kwargs=dict(config.model.kwargs),
+        model_kwargs=kwargs,
         optimizer=OptimizerSettings(
             name=config.learner.optimizer,
             lr=config.learner.lr,
@@ -78,7 +85,31 @@ def prepare(config: RunConfig) -> Prepared:
         keep_optimizer_state=config.learner.keep_optimizer_state,
     )
 
-    return Prepared(dataset, learner_spec, initial_parameters(config), specs)
+    initial = initial_parameters(config, kwargs)
+
+    return Prepared(dataset, learner_spec, initial, specs)
+
+
+def model_kwargs(config: RunConfig, dataset: FederatedDataset) -> dict[str, Any]:
+    """Return the model's kwargs, sized to the dataset where the user did not.
+
+    A factory that takes ``input_dim`` or ``num_classes`` gets the dataset's
+    flattened sample size and class count unless ``model.kwargs`` sets them.
+
+    Raises:
+        ConfigError: the model name or import path is invalid.
+    """
+    kwargs = dict(config.model.kwargs)
+    accepted = inspect.signature(resolve_model_factory(config.model.name)).parameters
+    sizes = {
+        "input_dim": math.prod(dataset.input_shape),
+        "num_classes": dataset.num_classes,
+    }
+    for name, value in sizes.items():
+        if name in accepted and name not in kwargs:
+            kwargs[name] = value
+
+    return kwargs
 
 
 def plan_attack(
@@ -103,8 +134,13 @@ def plan_attack(
     return attackers, spec
 
 
-def initial_parameters(config: RunConfig) -> Parameters:
+def initial_parameters(
+    config: RunConfig, kwargs: Mapping[str, Any] | None = None
+) -> Parameters:
     """Build the model once with a seed derived from the run seed.
+
+    Args:
+        kwargs: the model's kwargs; ``model.kwargs`` when not given.
 
     Raises:
         ConfigError: the model name, import path or kwargs are invalid.
@@ -113,7 +149,9 @@ def initial_parameters(config: RunConfig) -> Parameters:
 
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(derive_seed(config.seed, Stream.INIT))
-        model = build_model(config.model.name, config.model.kwargs)
+        model = build_model(
+            config.model.name, config.model.kwargs if kwargs is None else kwargs
+        )
 
     return state_dict_to_parameters(model)
 

@@ -71,9 +71,12 @@ def check_feasible(request: PlacementRequest) -> None:
     """Fail at once when no wait could ever place ``request``.
 
     Raises:
-        PlacementError: more CPU than the cluster has, or more strictly
-            spread bundles than it has Ray nodes.
+        PlacementError: one worker's share cannot be given (below Ray's
+            granularity, a fraction above one CPU, more than the largest Ray
+            node has), more CPU than the cluster has, or more strictly spread
+            bundles than it has Ray nodes.
     """
+    check_worker_fits(request)
     total = ray.cluster_resources().get("CPU", 0.0)
     asked = request.bundles * request.cpus_per_bundle
     if asked > total + 1e-9:
@@ -86,6 +89,40 @@ def check_feasible(request: PlacementRequest) -> None:
             f"{describe(request)} needs {request.bundles} Ray nodes, one per "
             f"bundle; {describe_cluster()}"
         )
+
+
+def check_worker_fits(request: PlacementRequest) -> None:
+    """Fail when not even one worker's CPU share could ever be placed.
+
+    Raises:
+        PlacementError: names the share, the setting that made it and the
+            largest Ray node.
+    """
+    share = request.cpus_per_bundle
+    hint = "set resources.cpus or resources.workers so each worker gets"
+    if share < MIN_CPU_SHARE:
+        raise PlacementError(
+            f"each worker would get {share:g} CPU, below Ray's smallest share "
+            f"{MIN_CPU_SHARE:g}; {hint} at least that"
+        )
+    if share > 1 and not float(share).is_integer():
+        raise PlacementError(
+            f"each worker would get {share:g} CPU; Ray takes fractions only "
+            f"below one CPU; {hint} a whole number of CPUs or less than one"
+        )
+    largest = max(
+        (n.get("Resources", {}).get("CPU", 0.0) for n in ray.nodes() if n["Alive"]),
+        default=0.0,
+    )
+    if share > largest + 1e-9:
+        raise PlacementError(
+            f"each worker needs {share:g} CPU on one Ray node, but the largest "
+            f"has {largest:g}; {hint} at most {largest:g}; {describe_cluster()}"
+        )
+
+
+MIN_CPU_SHARE = 0.0001
+"""Ray's granularity for fractional resources."""
 
 
 def describe(request: PlacementRequest) -> str:

@@ -38,6 +38,19 @@ logger = logging.getLogger(__name__)
 RemoteHost = ray.remote(NodeHost)
 
 
+def deal(node_ids: Sequence[int], workers: int) -> dict[int, list[int]]:
+    """Deal sorted ``node_ids`` round-robin over ``workers``; empty hands left out.
+
+    The ``k``-th smallest id goes to worker ``k % workers``, so a worker's
+    share depends only on the ids named.
+    """
+    by_host: dict[int, list[int]] = defaultdict(list)
+    for position, node_id in enumerate(sorted(node_ids)):
+        by_host[position % workers].append(node_id)
+
+    return dict(by_host)
+
+
 class NodePool:
     """Run the fit and evaluate calls of virtual nodes on worker actors."""
 
@@ -152,19 +165,23 @@ class NodePool:
         depends only on the nodes named, never on how many exist; a sticky
         pool keeps each node on its own worker.
         """
+        if not self.sticky:
+            return deal(node_ids, self.num_hosts)
         by_host: dict[int, list[int]] = defaultdict(list)
-        for position, node_id in enumerate(sorted(node_ids)):
-            if self.sticky:
-                host = self.nodes[node_id].host
-            else:
-                host = position % self.num_hosts
-            by_host[host].append(node_id)
+        for node_id in sorted(node_ids):
+            by_host[self.nodes[node_id].host].append(node_id)
 
         return dict(by_host)
 
     def host_stats(self) -> dict[int, dict[str, int]]:
-        """Return each running worker's counts of built, building and dropped nodes."""
+        """Return each running worker's counts of nodes built now, builds, drops."""
         calls = {index: h.stats.remote() for index, h in sorted(self._hosts.items())}
+
+        return {index: ray.get(ref) for index, ref in calls.items()}
+
+    def built_nodes(self) -> dict[int, list[int]]:
+        """Return the ids of the nodes each running worker holds built now."""
+        calls = {i: h.node_ids.remote() for i, h in sorted(self._hosts.items())}
 
         return {index: ray.get(ref) for index, ref in calls.items()}
 
