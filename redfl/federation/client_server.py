@@ -68,6 +68,17 @@ class ClientServerFederation(FederatedBase):
     """
 
     _evaluator: Learner | None = None
+    _restored: dict[int, Parameters] | None = None
+
+    def node_states(self) -> dict[int, Parameters]:
+        """Return the learner state each node keeps between rounds, if any."""
+        if self.pool is None:
+            return {}
+        return {n: Parameters(state) for n, state in sorted(self.pool.states.items())}
+
+    def restore_node_states(self, states: dict[int, Parameters]) -> None:
+        """Give nodes back their checkpointed learner state before the next round."""
+        self._restored = dict(states)
 
     def build_topology(self) -> Topology:
         """Return a star with the server at the center."""
@@ -78,6 +89,9 @@ class ClientServerFederation(FederatedBase):
         assert self.pool is not None and self.manager is not None
         assert self.parameters is not None
         current = self.parameters
+        if self._restored:
+            self.pool.states.update({n: dict(p) for n, p in self._restored.items()})
+            self._restored = None
 
         sampled = self._sample(round_num)
         ref = self.pool.put(current)
