@@ -135,7 +135,9 @@ def main() -> None:
 
     import ray
 
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+    ray.init(
+        address="local", num_cpus=2, include_dashboard=False, logging_level="WARNING"
+    )
     plain, red1, red2 = [], [], []
     for _ in range(args.repeats):
         p_times, p_acc, p_sum = plain_loop(args.rounds)
