@@ -229,11 +229,13 @@ class ClientServerFederation(FederatedBase):
 
     def _attacked(self, sampled: list[int], round_num: int) -> list[int]:
         """Return the sampled nodes that act Byzantine in ``round_num``."""
-        specs = {n.node_id: n.spec for n in self.nodes}
+        by_id = {n.node_id: n for n in self.nodes} if self.config.attack else {}
         return [
             n
             for n in sampled
-            if (attack := specs[n].attack) is not None and attack.active(round_num)
+            if n in by_id
+            and (attack := by_id[n].spec.attack) is not None
+            and attack.active(round_num)
         ]
 
     def _evaluate(self, round_num: int) -> dict[str, Any]:
