@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from redfl.data.planted import DEFAULT_GROUPS, PLANTED_DATASETS, check_groups
+from redfl.data.synthetic import SyntheticOptions
 from redfl.errors import ConfigError
 from redfl.types import Role
 
@@ -146,6 +147,8 @@ class DataConfig(StrictModel):
             raise ValueError("partition kind 'group' needs data.group_column")
         return self
 
+    synthetic: SyntheticOptions = Field(default_factory=SyntheticOptions)
+
 
 class NodesConfig(StrictModel):
     """How many participants and what they do."""
@@ -184,6 +187,7 @@ class LearnerConfig(StrictModel):
     proximal_mu: float = Field(0.0, ge=0)
     factory: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    keep_optimizer_state: bool = False
 
 
 class StrategyConfig(StrictModel):
@@ -367,6 +371,7 @@ class ResourcesConfig(StrictModel):
     )
     placement_timeout_s: float = Field(30.0, gt=0)
     worker_start_timeout_s: float = Field(120.0, gt=0)
+    max_nodes_per_worker: int = Field(1000, ge=1)
 
     @model_validator(mode="after")
     def _workers_positive(self) -> ResourcesConfig:

@@ -21,6 +21,7 @@ class Stream(IntEnum):
     GROUPS = 9
     CLUSTER = 10
     CHAOS = 11
+    DATA = 12
 
 
 def derive_seed(run_seed: int, stream: Stream, *keys: int) -> int:

@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import to_jsonable_python
 
 from redfl import config as cfg
+from redfl.data.synthetic import SyntheticOptions
 
 PARTITION_TYPE = cfg.DataConfig.model_fields["partition"].annotation
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
@@ -93,11 +94,12 @@ def render() -> str:
     """Return the whole page."""
     lines = [INTRO]
     lines += section("top level", cfg.RunConfig, "")
-    sections = [("data", cfg.DataConfig)]
+    sections: list[tuple[str, type[BaseModel]]] = [("data", cfg.DataConfig)]
     for name, info in cfg.RunConfig.model_fields.items():
         key = info.alias or name
         sections += [(key, model) for model in variants(info.annotation)]
     sections += [("data.partition", m) for m in variants(PARTITION_TYPE)]
+    sections += [("data.synthetic", SyntheticOptions)]
     seen = set()
     for key, model in sections:
         if model in seen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,11 +16,19 @@ os.environ.setdefault("RAY_ADDRESS", "local")
 
 @pytest.fixture(scope="session")
 def ray_cluster() -> Iterator[None]:
-    """Start Ray once (2 CPUs) for every test that needs it."""
+    """Start Ray once (2 CPUs) for every test that needs it.
+
+    Workers can import the test learners in ``tests/runtime``.
+    """
     import ray
 
+    helpers = str(Path(__file__).parent / "runtime")
     ray.init(
-        address="local", num_cpus=2, include_dashboard=False, logging_level="WARNING"
+        address="local",
+        num_cpus=2,
+        include_dashboard=False,
+        logging_level="WARNING",
+        runtime_env={"env_vars": {"PYTHONPATH": helpers}},
     )
     yield
     ray.shutdown()

@@ -203,7 +203,17 @@ def load_digits_dataset(
 
 DatasetLoader = Callable[..., FederatedDataset]
 
-DATASETS: dict[str, DatasetLoader] = {"digits": load_digits_dataset}
+
+def _load_synthetic(**kwargs: Any) -> FederatedDataset:
+    from redfl.data.synthetic import load_synthetic_dataset
+
+    return load_synthetic_dataset(**kwargs)
+
+
+DATASETS: dict[str, DatasetLoader] = {
+    "digits": load_digits_dataset,
+    "synthetic": _load_synthetic,
+}
 
 
 def load_dataset(name: str, **kwargs: Any) -> FederatedDataset:

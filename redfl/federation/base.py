@@ -148,6 +148,8 @@ class FederatedBase(ABC):
                     Fault(f.node, f.round, f.kind, f.seconds)
                     for f in self.config.faults
                 ],
+                max_nodes_per_worker=self.config.resources.max_nodes_per_worker,
+                pinned=self.config.resources.hosting == "dedicated",
             )
             self.progress.start(
                 self.config.name, len(self.nodes), placement.bundles, str(self.out_dir)

@@ -67,6 +67,17 @@ class ClientServerFederation(FederatedBase):
     """
 
     _evaluator: Learner | None = None
+    _restored: dict[int, Parameters] | None = None
+
+    def node_states(self) -> dict[int, Parameters]:
+        """Return the learner state each node keeps between rounds, if any."""
+        if self.pool is None:
+            return {}
+        return {n: Parameters(state) for n, state in sorted(self.pool.states.items())}
+
+    def restore_node_states(self, states: dict[int, Parameters]) -> None:
+        """Give nodes back their checkpointed learner state before the next round."""
+        self._restored = dict(states)
 
     def build_topology(self) -> Topology:
         """Return a star with the server at the center."""
@@ -77,6 +88,9 @@ class ClientServerFederation(FederatedBase):
         assert self.pool is not None and self.manager is not None
         assert self.parameters is not None
         current = self.parameters
+        if self._restored:
+            self.pool.states.update({n: dict(p) for n, p in self._restored.items()})
+            self._restored = None
 
         sampled = self._sample(round_num)
         ref = self.pool.put(current)
@@ -186,11 +200,13 @@ class ClientServerFederation(FederatedBase):
 
     def _attacked(self, sampled: list[int], round_num: int) -> list[int]:
         """Return the sampled nodes that act Byzantine in ``round_num``."""
-        specs = {n.node_id: n.spec for n in self.nodes}
+        by_id = {n.node_id: n for n in self.nodes} if self.config.attack else {}
         return [
             n
             for n in sampled
-            if (attack := specs[n].attack) is not None and attack.active(round_num)
+            if n in by_id
+            and (attack := by_id[n].spec.attack) is not None
+            and attack.active(round_num)
         ]
 
     def _evaluate(self, round_num: int) -> dict[str, Any]:

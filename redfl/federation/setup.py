@@ -89,6 +89,8 @@ def load_config_dataset(config: RunConfig) -> FederatedDataset:
     groups = data.planted_groups()
     if groups is not None:
         options["groups"] = groups
+    if data.dataset == "synthetic":
+        options["options"] = data.synthetic
 
     return load_dataset(
         data.dataset, test_fraction=data.test_fraction, seed=config.seed, **options
@@ -156,6 +158,7 @@ def make_learner_spec(config: RunConfig, dataset: FederatedDataset) -> LearnerSp
         ),
         batch_size=learner.batch_size,
         proximal_mu=learner.proximal_mu,
+        keep_optimizer_state=learner.keep_optimizer_state,
         model_fn=model_fn,
     )
 
@@ -203,6 +206,9 @@ def initial_parameters(
 
     Without ``learner_spec`` the configured model is built with its kwargs
     as written (no sizes filled from a dataset).
+
+    Args:
+        kwargs: the model's kwargs; ``model.kwargs`` when not given.
 
     Raises:
         ConfigError: the model, its kwargs or the learner factory are invalid.

@@ -31,6 +31,7 @@ class LearnerSpec:
     model_fn: ModelFactory | None = None
     learner_fn: Callable[..., Learner] | None = None
     learner_kwargs: dict[str, Any] = field(default_factory=dict)
+    keep_optimizer_state: bool = False
 
     def build(self) -> Learner:
         """Return a fresh learner with a newly built model.
@@ -52,6 +53,7 @@ class LearnerSpec:
             optimizer=self.optimizer,
             batch_size=self.batch_size,
             proximal_mu=self.proximal_mu,
+            keep_optimizer_state=self.keep_optimizer_state,
         )
 
     def _build_model(self) -> nn.Module:

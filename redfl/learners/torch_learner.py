@@ -11,7 +11,13 @@ import torch
 from torch import nn
 
 from redfl.data.datasets import ArrayDataset
-from redfl.learners.base import EvaluateResult, FitResult, Learner
+from redfl.learners.base import (
+    EvaluateResult,
+    FitResult,
+    Learner,
+    LearnerState,
+    copy_state,
+)
 from redfl.parameters import Parameters
 
 OptimizerName = Literal["sgd", "adam"]
@@ -47,7 +53,15 @@ class TorchLearner(Learner):
     ``(mu / 2) * ||w - w_start||**2`` over the trainable parameters, where
     ``w_start`` are the weights at the start of `fit` (the global model the
     node was sent). The reported loss is the data loss alone.
+
+    The optimizer is built anew for every `fit`. With
+    ``keep_optimizer_state`` its buffers (SGD momentum, Adam moments and step)
+    are the node's state instead: they outlive the round and continue in the
+    node's next one. Without it the learner keeps nothing between rounds, so
+    one instance serves every node of a worker.
     """
+
+    shareable = True
 
     def __init__(
         self,
@@ -56,6 +70,7 @@ class TorchLearner(Learner):
         batch_size: int = 16,
         loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
         proximal_mu: float = 0.0,
+        keep_optimizer_state: bool = False,
     ) -> None:
         if proximal_mu < 0:
             raise ValueError(f"proximal_mu must be >= 0, got {proximal_mu}")
@@ -64,6 +79,8 @@ class TorchLearner(Learner):
         self.optimizer = optimizer or OptimizerSettings()
         self.batch_size = batch_size
         self.loss_fn = loss_fn or nn.functional.cross_entropy
+        self.keep_optimizer_state = keep_optimizer_state
+        self._optimizer_state: LearnerState = {}
 
     def get_parameters(self) -> Parameters:
         """Return the model's state dict as numpy arrays."""
@@ -73,11 +90,32 @@ class TorchLearner(Learner):
         """Load parameters into the model; names and shapes must match."""
         self.model.load_state_dict(parameters_to_state_dict(parameters), strict=True)
 
+    def state(self) -> LearnerState:
+        """Return the optimizer buffers when ``keep_optimizer_state`` is set."""
+        return copy_state(self._optimizer_state)
+
+    def load_state(self, state: LearnerState) -> None:
+        """Take back optimizer buffers; empty for a node's first round.
+
+        Raises:
+            ValueError: buffers arrive but ``keep_optimizer_state`` is off.
+        """
+        if state and not self.keep_optimizer_state:
+            raise ValueError(
+                "TorchLearner keeps no optimizer state (keep_optimizer_state is "
+                f"off), got arrays {sorted(state)}"
+            )
+        self._optimizer_state = dict(state)
+
     def fit(self, data: ArrayDataset, seed: int, epochs: int) -> FitResult:
         """Run ``epochs`` passes of minibatch training over ``data``."""
         x, y = torch.from_numpy(data.x), torch.from_numpy(data.y)
         generator = torch.Generator().manual_seed(seed)
         optimizer = self._build_optimizer()
+        if self._optimizer_state:
+            optimizer.load_state_dict(
+                unflatten_optimizer_state(self._optimizer_state, optimizer)
+            )
         anchor = self._proximal_anchor()
         self.model.train()
 
@@ -94,6 +132,8 @@ class TorchLearner(Learner):
                 total_loss += float(loss.detach()) * len(batch)
                 seen += len(batch)
 
+        if self.keep_optimizer_state:
+            self._optimizer_state = flatten_optimizer_state(optimizer)
         mean_loss = total_loss / seen if seen else float("nan")
         return FitResult(num_examples=len(x), loss=mean_loss)
 
@@ -139,3 +179,28 @@ class TorchLearner(Learner):
             momentum=settings.momentum,
             weight_decay=settings.weight_decay,
         )
+
+
+def flatten_optimizer_state(optimizer: torch.optim.Optimizer) -> LearnerState:
+    """Return an optimizer's per-parameter buffers as ``"<index>.<name>"`` arrays."""
+    arrays: LearnerState = {}
+    for index, entries in optimizer.state_dict()["state"].items():
+        for name, value in entries.items():
+            if isinstance(value, torch.Tensor):
+                arrays[f"{index}.{name}"] = value.detach().cpu().numpy().copy()
+            elif value is not None:
+                arrays[f"{index}.{name}"] = np.asarray(value)
+
+    return arrays
+
+
+def unflatten_optimizer_state(
+    arrays: LearnerState, optimizer: torch.optim.Optimizer
+) -> dict[str, object]:
+    """Return a state dict for ``optimizer`` holding the flattened ``arrays``."""
+    state: dict[int, dict[str, torch.Tensor]] = {}
+    for key, value in arrays.items():
+        index, _, name = key.partition(".")
+        state.setdefault(int(index), {})[name] = torch.from_numpy(np.array(value))
+
+    return {"state": state, "param_groups": optimizer.state_dict()["param_groups"]}

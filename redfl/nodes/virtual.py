@@ -12,10 +12,12 @@ from redfl.types import Role
 class VirtualNode:
     """A participant as the driver sees it, before and after it exists.
 
-    Nothing is built for a node until it is first scheduled; ``host`` is the
-    index of the worker actor (and placement-group bundle) that builds and
-    runs it. When that worker dies the node is marked unbuilt and is built
-    again, from its spec, the next time it is scheduled.
+    Nothing is built for a node until it is first scheduled. A pooled node
+    runs on whichever worker its round deals it to; ``host`` is the worker
+    (and placement-group bundle) it stays on when the pool is sticky, where
+    ``built`` says whether that worker holds it now. When that worker dies
+    the node is marked unbuilt and is built again the next time it is
+    scheduled; ``builds`` counts how often it went from unbuilt to built.
     """
 
     spec: NodeSpec
@@ -31,10 +33,6 @@ class VirtualNode:
     def has(self, role: Role) -> bool:
         """Return True when the node plays ``role``."""
         return self.spec.has(role)
-
-    def spec_if_unbuilt(self) -> NodeSpec | None:
-        """Return the spec the host needs to build this node, or None if built."""
-        return None if self.built else self.spec
 
     def mark_built(self) -> None:
         """Record that the host now holds this node."""

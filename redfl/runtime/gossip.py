@@ -38,7 +38,12 @@ class StartingPoints:
 
 
 class GossipHost(NodeHost):
-    """A worker whose nodes keep and train their own models between rounds."""
+    """A worker whose nodes keep and train their own models between rounds.
+
+    Each node has its own learner (its model is the node's, not shared).
+    """
+
+    share_learner = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,6 +157,7 @@ class GossipPool(NodePool):
     """A `NodePool` whose workers train, mix and test nodes' own models."""
 
     host_class = ray.remote(GossipHost)
+    sticky = True
 
     def fit_own(
         self,

@@ -1,22 +1,29 @@
 """`NodeHost`: the body of a worker actor that builds and runs nodes.
 
 `redfl.runtime.pool` wraps `NodeHost` as an actor; only `where` asks Ray
-anything. A host builds a node the first time it is sent the node's spec and
-keeps it, with its learner and local data, for the rest of the run.
+anything. A host can build any node from its id: every node's spec and the
+dataset are shared, read-only, by all hosts. It keeps the nodes it built
+lately (at most ``max_nodes``, least recently used dropped first) so their
+local data need not be sliced again, and one learner serves all of them
+when the learner allows it. A node's own state is not the host's to keep:
+it arrives with each task and goes back with each training outcome.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from redfl.data.datasets import FederatedDataset
+from redfl.learners.base import Learner, LearnerState
 from redfl.learners.factory import LearnerSpec
 from redfl.nodes.faults import Fault
-from redfl.nodes.node import EvaluateReport, FederatedNode, FitReport, NodeSpec
+from redfl.nodes.node import EvaluateReport, FederatedNode, FitReport
+from redfl.nodes.table import SpecTable
 from redfl.parameters import Parameters
 from redfl.types import Role
 
@@ -25,10 +32,10 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class NodeTask:
-    """One node's share of a host call; ``spec`` is set when it must be built."""
+    """One node's share of a host call and the state the node resumes from."""
 
     node_id: int
-    spec: NodeSpec | None = None
+    state: LearnerState = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ class NodeOutcome:
     round_num: int
     report: Report | None = None
     error: ErrorInfo | None = None
+    state: LearnerState | None = None
+    """After training: the node's state to keep (empty when it keeps none)."""
 
     @property
     def ok(self) -> bool:
@@ -84,32 +93,46 @@ class NodeOutcome:
 class NodeHost:
     """Build nodes on first use and run their fit and evaluate calls."""
 
+    share_learner: bool = True
+    """Let one learner serve every node when the learner is `shareable`."""
+
     def __init__(
         self,
         host_id: int,
         dataset: FederatedDataset,
+        specs: SpecTable,
         learner_spec: LearnerSpec,
         run_seed: int,
         local_epochs: int,
         faults: Sequence[Fault] = (),
         threads: int = 1,
+        max_nodes: int | None = None,
     ) -> None:
         import torch
 
+        if max_nodes is not None and max_nodes < 1:
+            raise ValueError(f"max_nodes must be >= 1 or None, got {max_nodes}")
         torch.set_num_threads(threads)
         self.host_id = host_id
         self.dataset = dataset
+        self.specs = specs
         self.learner_spec = learner_spec
         self.run_seed = run_seed
         self.local_epochs = local_epochs
         self.faults = tuple(faults)
-        self.nodes: dict[int, FederatedNode] = {}
+        self.max_nodes = max_nodes
+        self.nodes: OrderedDict[int, FederatedNode] = OrderedDict()
+        self.builds = 0
+        self.evictions = 0
+        self._shared: Learner | None = None
 
     def fit(
         self, round_num: int, parameters: Parameters, tasks: list[NodeTask]
     ) -> list[NodeOutcome]:
         """Train each task's node from ``parameters``, in task order."""
-        return self._run(tasks, round_num, lambda n: n.fit(parameters, round_num))
+        return self._run(
+            tasks, round_num, lambda n: n.fit(parameters, round_num), keep_state=True
+        )
 
     def evaluate(
         self, round_num: int, parameters: Parameters, tasks: list[NodeTask]
@@ -128,21 +151,34 @@ class NodeHost:
         return str(ray.get_runtime_context().get_node_id())
 
     def node_ids(self) -> list[int]:
-        """Return the ids of the nodes built on this host."""
+        """Return the ids of the nodes built on this host now."""
         return sorted(self.nodes)
+
+    def stats(self) -> dict[str, int]:
+        """Return how many nodes are built now, were built, and were dropped."""
+        return {
+            "built": len(self.nodes),
+            "builds": self.builds,
+            "evictions": self.evictions,
+        }
 
     def _run(
         self,
         tasks: list[NodeTask],
         round_num: int,
         work_fn: Callable[[FederatedNode], Report],
+        keep_state: bool = False,
     ) -> list[NodeOutcome]:
         outcomes = []
         for task in tasks:
             try:
-                node = self._node(task)
+                node = self._node(task.node_id)
+                node.learner.load_state(task.state)
                 report = work_fn(node)
-                outcomes.append(NodeOutcome(task.node_id, round_num, report=report))
+                state = node.learner.state() if keep_state else None
+                outcomes.append(
+                    NodeOutcome(task.node_id, round_num, report=report, state=state)
+                )
             except Exception as exc:
                 logger.debug(
                     "round %d: node %d failed: %r", round_num, task.node_id, exc
@@ -152,27 +188,44 @@ class NodeHost:
 
         return outcomes
 
-    def _node(self, task: NodeTask) -> FederatedNode:
-        if task.node_id in self.nodes:
-            return self.nodes[task.node_id]
-        if task.spec is None:
-            raise RuntimeError(
-                f"node {task.node_id} is not built on host {self.host_id} "
-                "and no spec was sent"
-            )
+    def _node(self, node_id: int) -> FederatedNode:
+        """Return node ``node_id``, building it (and dropping the oldest) if new."""
+        node = self.nodes.get(node_id)
+        if node is not None:
+            self.nodes.move_to_end(node_id)
+            return node
 
-        spec = task.spec
+        spec = self.specs.spec(node_id)
         test_data = self.dataset.group_test(spec.group) if spec.has(Role.TEST) else None
         node = FederatedNode(
             spec=spec,
-            learner=self.learner_spec.build(),
+            learner=self._learner(),
             local_data=self.dataset.node_train(spec.indices, spec.group),
             test_data=test_data,
             run_seed=self.run_seed,
             local_epochs=self.local_epochs,
             faults=self.faults,
         )
-        self.nodes[spec.node_id] = node
-        logger.debug("host %d built node %d", self.host_id, spec.node_id)
+        self.nodes[node_id] = node
+        self.builds += 1
+        logger.debug("host %d built node %d", self.host_id, node_id)
+        self._evict()
 
         return node
+
+    def _learner(self) -> Learner:
+        """Return the worker's shared learner, or a new one if it cannot share."""
+        if self._shared is not None:
+            return self._shared
+        learner = self.learner_spec.build()
+        if self.share_learner and learner.shareable:
+            self._shared = learner
+
+        return learner
+
+    def _evict(self) -> None:
+        """Drop least recently used nodes until at most ``max_nodes`` remain."""
+        while self.max_nodes is not None and len(self.nodes) > self.max_nodes:
+            node_id, _ = self.nodes.popitem(last=False)
+            self.evictions += 1
+            logger.debug("host %d dropped node %d", self.host_id, node_id)

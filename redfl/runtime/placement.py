@@ -99,9 +99,12 @@ def check_feasible(request: PlacementRequest) -> None:
     """Fail at once when no wait could ever place ``request``.
 
     Raises:
-        PlacementError: a resource asked for beyond what the whole cluster
+        PlacementError: one worker's CPU share cannot be given (below Ray's
+            granularity, a fraction above one CPU, more than the largest Ray
+            node has), a resource asked for beyond what the whole cluster
             has, or more strictly spread bundles than it has Ray nodes.
     """
+    check_worker_fits(request)
     totals = ray.cluster_resources()
     asked: dict[str, float] = {}
     for bundle in request.bundle_list():
@@ -132,6 +135,46 @@ def ray_nodes_that_fit(bundle: dict[str, float]) -> int:
             for name, amount in bundle.items()
         )
     )
+
+
+def check_worker_fits(request: PlacementRequest) -> None:
+    """Fail when not even one worker's CPU share could ever be placed.
+
+    Raises:
+        PlacementError: names the share, the setting that made it and the
+            largest Ray node.
+    """
+    shares = {bundle.get("CPU", 0.0) for bundle in request.bundle_list()}
+    for share in sorted(shares):
+        check_share_fits(share)
+
+
+def check_share_fits(share: float) -> None:
+    """Fail when a worker's CPU ``share`` could never be placed."""
+    hint = "set resources.cpus or resources.workers so each worker gets"
+    if share < MIN_CPU_SHARE:
+        raise PlacementError(
+            f"each worker would get {share:g} CPU, below Ray's smallest share "
+            f"{MIN_CPU_SHARE:g}; {hint} at least that"
+        )
+    if share > 1 and not float(share).is_integer():
+        raise PlacementError(
+            f"each worker would get {share:g} CPU; Ray takes fractions only "
+            f"below one CPU; {hint} a whole number of CPUs or less than one"
+        )
+    largest = max(
+        (n.get("Resources", {}).get("CPU", 0.0) for n in ray.nodes() if n["Alive"]),
+        default=0.0,
+    )
+    if share > largest + 1e-9:
+        raise PlacementError(
+            f"each worker needs {share:g} CPU on one Ray node, but the largest "
+            f"has {largest:g}; {hint} at most {largest:g}; {describe_cluster()}"
+        )
+
+
+MIN_CPU_SHARE = 0.0001
+"""Ray's granularity for fractional resources."""
 
 
 def describe(request: PlacementRequest) -> str:

@@ -1,8 +1,12 @@
 """`NodePool`: worker actors in placement-group bundles that run nodes.
 
 The pool is where Ray meets the federation. Each worker actor (a `NodeHost`)
-sits in its own bundle and hosts a fixed share of the nodes; a round sends
-one call per worker carrying the parameters reference and its nodes' tasks.
+sits in its own bundle. Every call deals the nodes it names over the
+workers (sorted ids, round-robin), so the work of a round follows the nodes
+sampled, not how many exist; one call per worker carries the parameters
+reference and its nodes' tasks. The pool keeps each node's learner state
+between rounds, sends it with the node's next task and takes it back from
+the outcome, so a node's state does not depend on which worker ran it.
 Errors are turned into `NodeOutcome` failures here: a node that raises, a
 worker that dies, a worker that misses the deadline.
 """
@@ -21,8 +25,10 @@ from ray.util.scheduling_strategies import PlacementGroupSchedulingStrategy
 
 from redfl.data.datasets import FederatedDataset
 from redfl.errors import WorkerStartError
+from redfl.learners.base import LearnerState
 from redfl.learners.factory import LearnerSpec
 from redfl.nodes.faults import Fault
+from redfl.nodes.table import SpecTable
 from redfl.nodes.virtual import VirtualNode
 from redfl.runtime.host import ErrorInfo, NodeHost, NodeOutcome, NodeTask
 from redfl.runtime.placement import PlacementRequest, release, reserve
@@ -32,11 +38,28 @@ logger = logging.getLogger(__name__)
 RemoteHost = ray.remote(NodeHost)
 
 
+def deal(node_ids: Sequence[int], workers: int) -> dict[int, list[int]]:
+    """Deal sorted ``node_ids`` round-robin over ``workers``; empty hands left out.
+
+    The ``k``-th smallest id goes to worker ``k % workers``, so a worker's
+    share depends only on the ids named.
+    """
+    by_host: dict[int, list[int]] = defaultdict(list)
+    for position, node_id in enumerate(sorted(node_ids)):
+        by_host[position % workers].append(node_id)
+
+    return dict(by_host)
+
+
 class NodePool:
     """Run the fit and evaluate calls of virtual nodes on worker actors."""
 
     host_class: Any = RemoteHost
     """The actor class of the workers; subclasses may add methods."""
+
+    sticky: bool = False
+    """Run every node on its fixed worker (``VirtualNode.host``) and never
+    drop a built node, for schemas whose nodes keep models in the worker."""
 
     def __init__(
         self,
@@ -47,11 +70,30 @@ class NodePool:
         run_seed: int,
         local_epochs: int,
         faults: Sequence[Fault] = (),
+        max_nodes_per_worker: int | None = None,
+        pinned: bool = False,
     ) -> None:
+        """Set up the pool; no Ray work happens before `start`.
+
+        Args:
+            pinned: run every node on its own worker's bundle (``dedicated``
+                hosting), as a sticky pool does.
+        """
+        self.sticky = self.sticky or pinned
         self.nodes = {node.node_id: node for node in nodes}
         self.placement = placement
-        self._host_args = (learner_spec, run_seed, local_epochs, tuple(faults))
-        self._dataset_ref = ray.put(dataset)
+        self.states: dict[int, LearnerState] = {}
+        """Each node's learner state after its last successful training."""
+        max_nodes = None if self.sticky else max_nodes_per_worker
+        self._host_args = (
+            learner_spec,
+            run_seed,
+            local_epochs,
+            tuple(faults),
+        )
+        self._max_nodes = max_nodes
+        specs = SpecTable.from_specs([self.nodes[n].spec for n in sorted(self.nodes)])
+        self._shared_refs = (ray.put(dataset), ray.put(specs))
         self._group: Any = None
         self._hosts: dict[int, Any] = {}
 
@@ -135,6 +177,33 @@ class NodePool:
 
         return dict(zip(hosts, found, strict=True))
 
+    def schedule(self, node_ids: Sequence[int]) -> dict[int, list[int]]:
+        """Return the nodes each worker runs in one call, in node-id order.
+
+        Sorted ids are dealt round-robin over the workers, so the split
+        depends only on the nodes named, never on how many exist; a sticky
+        pool keeps each node on its own worker.
+        """
+        if not self.sticky:
+            return deal(node_ids, self.num_hosts)
+        by_host: dict[int, list[int]] = defaultdict(list)
+        for node_id in sorted(node_ids):
+            by_host[self.nodes[node_id].host].append(node_id)
+
+        return dict(by_host)
+
+    def host_stats(self) -> dict[int, dict[str, int]]:
+        """Return each running worker's counts of nodes built now, builds, drops."""
+        calls = {index: h.stats.remote() for index, h in sorted(self._hosts.items())}
+
+        return {index: ray.get(ref) for index, ref in calls.items()}
+
+    def built_nodes(self) -> dict[int, list[int]]:
+        """Return the ids of the nodes each running worker holds built now."""
+        calls = {i: h.node_ids.remote() for i, h in sorted(self._hosts.items())}
+
+        return {index: ray.get(ref) for index, ref in calls.items()}
+
     def shutdown(self) -> None:
         """Kill every worker and release the placement group."""
         for handle in self._hosts.values():
@@ -152,16 +221,18 @@ class NodePool:
         timeout_s: float | None,
         kill: Sequence[int] = (),
     ) -> list[NodeOutcome]:
-        by_host: dict[int, list[NodeTask]] = defaultdict(list)
-        for node_id in sorted(node_ids):
-            node = self.nodes[node_id]
-            by_host[node.host].append(NodeTask(node_id, node.spec_if_unbuilt()))
+        assignment = self.schedule(node_ids)
+        by_host = {
+            host: [NodeTask(n, self.states.get(n, {})) for n in ids]
+            for host, ids in assignment.items()
+        }
 
         calls = {
             getattr(self._host(h), method).remote(round_num, parameters_ref, tasks): h
             for h, tasks in by_host.items()
         }
-        for host in sorted({self.nodes[n].host for n in kill}):
+        host_of = {n: host for host, ids in assignment.items() for n in ids}
+        for host in sorted({host_of[n] for n in kill if n in host_of}):
             logger.info("round %d: killing worker %d (chaos)", round_num, host)
             ray.kill(self._hosts[host], no_restart=True)
         ready, pending = ray.wait(
@@ -190,8 +261,13 @@ class NodePool:
             return self._fail(host, tasks, round_num, ErrorInfo.from_exception(exc))
 
         for outcome in outcomes:
-            if outcome.ok:
-                self.nodes[outcome.node_id].mark_built()
+            if not outcome.ok:
+                continue
+            self.nodes[outcome.node_id].mark_built()
+            if outcome.state:
+                self.states[outcome.node_id] = outcome.state
+            elif outcome.state is not None:
+                self.states.pop(outcome.node_id, None)
 
         return outcomes
 
@@ -211,7 +287,7 @@ class NodePool:
         if handle is not None:
             ray.kill(handle, no_restart=True)
         for node in self.nodes.values():
-            if node.host == host:
+            if self.sticky and node.host == host:
                 node.mark_lost()
         self._host(host)  # start the replacement now, warm by the next round
 
@@ -230,9 +306,10 @@ class NodePool:
                 max_concurrency=1,
             ).remote(
                 index,
-                self._dataset_ref,
+                *self._shared_refs,
                 *self._host_args,
                 self.placement.threads(index),
+                self._max_nodes,
             )
             logger.debug(
                 "worker %d started in %.3f s", index, time.perf_counter() - start

@@ -117,13 +117,13 @@ def main() -> None:
         results["too_many"] = failure(too_many, address, root / "too_many")
         unknown = {**BASE, "resources": {**dedicated, "custom": {"site_z": 1}}}
         results["unknown"] = failure(unknown, address, root / "unknown")
-        # 0.5 + 1.5 CPU fit the cluster's 2 CPU, but no Ray node has 1.5.
+        # Two bundles of one CPU fit the cluster, but no Ray node holds both.
         unplaceable = {
             **BASE,
             "resources": {
                 "hosting": "dedicated",
-                "cpus": 1,
-                "per_node": {0: {"cpus": 1.5}},
+                "cpus": 2,
+                "placement_strategy": "STRICT_PACK",
                 "placement_timeout_s": 3,
             },
         }
