@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from redfl.config import RunConfig, load_config
-from redfl.errors import ConfigError
+from redfl.errors import CheckpointError, ConfigError
 from redfl.federation.base import FederatedBase
 from redfl.federation.client_server import ClientServerFederation
 from redfl.federation.clustered import ClusteredFederation
@@ -66,14 +66,22 @@ def resume(
         ConfigError: an override is invalid.
     """
     folder = Path(run_dir)
+    if (folder / "config.yaml").is_file():
+        written = load_config(folder / "config.yaml")
+        if not SCHEMAS[written.schema_].resumable:
+            raise CheckpointError(
+                f"{folder}: runs of the {written.schema_} schema cannot be "
+                "resumed; its state is not checkpointed"
+            )
     checkpoint = load_checkpoint(folder)
     config = load_config(folder / "config.yaml", overrides)
+    schema = SCHEMAS[config.schema_]
     if config.rounds < checkpoint.round_num:
         raise ConfigError(
             f"rounds={config.rounds} is below the {checkpoint.round_num} rounds "
             f"{folder} has already completed"
         )
-    federation = SCHEMAS[config.schema_](config, out_dir=folder, progress=progress)
+    federation = schema(config, out_dir=folder, progress=progress)
     federation.checkpoint = checkpoint
 
     return federation

@@ -63,6 +63,9 @@ class FederatedBase(ABC):
     pool_class: type[NodePool] = NodePool
     """The worker pool the schema runs its nodes on."""
 
+    resumable: bool = True
+    """Whether a checkpoint holds all the schema's state, so a run resumes."""
+
     def __init__(
         self,
         config: RunConfig | dict[str, Any] | str | Path,
@@ -225,7 +228,7 @@ class FederatedBase(ABC):
                 [(round_num, *row) for row in self.manager.edge_traffic(round_num)]
             )
             self.manager.end_round(round_num)
-            if self.config.output.checkpoint:
+            if self.config.output.checkpoint and self.resumable:
                 save_checkpoint(self.out_dir, self._checkpoint(round_num))
             self.progress.round_done(record)
             logger.info("round %d done in %.3f s", round_num, record["duration_s"])

@@ -85,6 +85,10 @@ def cluster_initial_parameters(config: RunConfig, cluster: int) -> Parameters:
 class ClusteredFederation(ClientServerFederation):
     """Train one model per cluster; assign nodes by IFCA, CFL or label k-means."""
 
+    resumable = False
+    """Cluster models and assignments are not checkpointed, so a stopped
+    clustered run cannot be resumed; no checkpoint is written."""
+
     pool_class = ClusterPool
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -106,3 +106,10 @@ def test_resume_cannot_shorten_a_run(small_config, tmp_path) -> None:
 
     with pytest.raises(redfl.ConfigError, match="rounds=2 is below the 3 rounds"):
         resume(tmp_path, ["rounds=2"])
+
+
+def test_clustered_runs_refuse_to_resume_rather_than_diverge(tmp_path) -> None:
+    (tmp_path / "config.yaml").write_text("schema: clustered\nnodes: {count: 4}\n")
+
+    with pytest.raises(CheckpointError, match="clustered schema cannot be resumed"):
+        resume(tmp_path)
