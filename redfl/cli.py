@@ -12,7 +12,13 @@ from pathlib import Path
 from rich.console import Console
 
 from redfl.config import RunConfig, load_config
-from redfl.errors import CheckpointError, ConfigError, DataError, RedError
+from redfl.errors import (
+    CheckpointError,
+    ConfigError,
+    DataError,
+    RedError,
+    TopologyError,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -31,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_arguments(run)
     run.add_argument(
         "--out", metavar="DIR", help="results folder (default runs/<time>)"
+    )
+    run.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the results of an earlier run in --out",
     )
     run.add_argument(
         "--address",
@@ -98,8 +109,7 @@ def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``redfl`` command; return its exit code."""
     args = build_parser().parse_args(argv)
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())  # user modules named in a config, as python -m
+    _add_import_paths(getattr(args, "config", None))
     verbose = getattr(args, "verbose", False)
     _configure_logging(verbose)
     try:
@@ -112,10 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "compare":
             return compare(args.runs, args.plot, args.metric)
         overrides = list(args.overrides)
+        if args.overwrite:
+            overrides.append("output.overwrite=true")
         if args.address:
             overrides.append(f"ray.address={args.address}")
         return run(args.config, overrides, args.out, args.quiet)
-    except (ConfigError, DataError, CheckpointError) as exc:
+    except (ConfigError, DataError, TopologyError, CheckpointError) as exc:
         kind = "error" if args.command == "compare" else "configuration error"
         _report(kind, exc, verbose)
         return EXIT_BAD_CONFIG
@@ -180,9 +192,11 @@ def compare(run_dirs: list[str], plot: str | None, metric: str) -> int:
 def _check_buildable(config: RunConfig) -> None:
     """Check what pydantic cannot: model, strategy, data and partition."""
     from redfl.aggregation import make_aggregator
+    from redfl.federation import SCHEMAS
     from redfl.federation.setup import prepare
 
     make_aggregator(config.strategy.name, **config.strategy.options)
+    SCHEMAS[config.schema_](config, progress=False).build_topology()
     prepare(config)
 
 
@@ -195,7 +209,11 @@ def run(
     federation = Federation.from_config(
         config_path, overrides, out_dir=out, progress=not quiet
     )
-    federation.train()
+    try:
+        federation.train()
+    except KeyboardInterrupt:
+        console.print(f"continue it with: redfl resume {federation.out_dir}")
+        raise
     if quiet:
         print(Path(federation.out_dir) / "summary.json")
     return EXIT_OK
@@ -206,10 +224,28 @@ def resume(run_dir: str, overrides: list[str], quiet: bool) -> int:
     from redfl.federation import resume as resume_federation
 
     federation = resume_federation(run_dir, overrides, progress=not quiet)
+    assert federation.checkpoint is not None
+    done = federation.checkpoint.round_num
+    if done >= federation.config.rounds:
+        print(
+            f"{run_dir} has already completed its {done} rounds; nothing to do "
+            f"(extend it with --set rounds={done + 10}, say)"
+        )
+        return EXIT_OK
     federation.train()
     if quiet:
         print(Path(federation.out_dir) / "summary.json")
     return EXIT_OK
+
+
+def _add_import_paths(config_path: str | None) -> None:
+    """Let a config name modules in the working folder or beside the config."""
+    folders = [os.getcwd()]
+    if config_path:
+        folders.append(str(Path(config_path).resolve().parent))
+    for folder in reversed(folders):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
 
 
 def _report(kind: str, exc: BaseException, verbose: bool) -> None:

@@ -440,6 +440,8 @@ class OutputConfig(StrictModel):
     """Where results go."""
 
     dir: str | None = None
+    overwrite: bool = False
+    """Write into a folder that already holds a run's results, replacing them."""
     plots: bool = True
     checkpoint: bool = True
     tensorboard: bool = False

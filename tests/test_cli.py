@@ -135,3 +135,47 @@ def test_topology_command_prints_facts_and_draws(tmp_path, capsys) -> None:
     assert code == 0
     assert "ring: 6 nodes, 6 edges" in out and "diameter 3" in out
     assert plot.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.usefixtures("ray_cluster")
+def test_out_folder_of_an_earlier_run_is_refused_unless_overwritten(
+    tmp_path, capsys
+) -> None:
+    sets = ["rounds=1", "nodes.count=2", "learner.local_epochs=1"]
+    argv = ["run", "--out", str(tmp_path)] + [x for s in sets for x in ("--set", s)]
+    assert main(argv) == 0
+    first = (tmp_path / "summary.json").read_text()
+
+    refused = main(argv)
+
+    assert refused == 2
+    assert "already holds a run" in capsys.readouterr().err
+    assert (tmp_path / "summary.json").read_text() == first
+    assert main([*argv, "--overwrite"]) == 0
+
+
+def test_out_path_that_is_a_file_is_a_one_line_error(tmp_path, capsys) -> None:
+    target = tmp_path / "afile"
+    target.write_text("")
+
+    assert main(["run", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "is a file" in err and "Traceback" not in err
+
+
+def test_validate_builds_the_topology(capsys) -> None:
+    sets = ["schema=decentralized", "topology.kind=k_regular", "topology.k=3"]
+    argv = ["validate", "--set", "nodes.count=15"]
+
+    code = main(argv + [x for s in sets for x in ("--set", s)])
+
+    assert code == 2
+    assert "k * nodes must be even" in capsys.readouterr().err
+
+
+def test_resume_takes_only_rounds(tmp_path, capsys) -> None:
+    assert main(["resume", str(tmp_path / "missing")]) == 2
+    assert "run folder not found" in capsys.readouterr().err
+
+    assert main(["resume", str(tmp_path), "--set", "learner.lr=0.5"]) == 2
+    assert "resume takes only rounds=N" in capsys.readouterr().err

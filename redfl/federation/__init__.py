@@ -66,6 +66,14 @@ def resume(
         ConfigError: an override is invalid.
     """
     folder = Path(run_dir)
+    if not folder.is_dir():
+        raise CheckpointError(f"run folder not found: {folder}")
+    extra = sorted(set(_override_keys(overrides)) - {"rounds"})
+    if extra:
+        raise ConfigError(
+            f"resume takes only rounds=N (a resumed run keeps its settings so "
+            f"its metrics match an uninterrupted run); got {', '.join(extra)}"
+        )
     if (folder / "config.yaml").is_file():
         written = load_config(folder / "config.yaml")
         if not SCHEMAS[written.schema_].resumable:
@@ -85,6 +93,13 @@ def resume(
     federation.checkpoint = checkpoint
 
     return federation
+
+
+def _override_keys(overrides: Mapping[str, Any] | Sequence[str]) -> list[str]:
+    """Return the top-level keys an override list or mapping sets."""
+    if isinstance(overrides, Mapping):
+        return [str(k) for k in overrides]
+    return [item.partition("=")[0].strip() for item in overrides]
 
 
 __all__ = [

@@ -18,7 +18,7 @@ import numpy as np
 from redfl.aggregation import Aggregator, make_aggregator
 from redfl.communication.manager import TopologyManager
 from redfl.config import RunConfig, load_config
-from redfl.errors import CheckpointError, RedError, RoundError
+from redfl.errors import CheckpointError, ConfigError, RedError, RoundError
 from redfl.federation.setup import Prepared, assign_hosts, plan_placement, prepare
 from redfl.nodes.faults import Fault
 from redfl.nodes.virtual import VirtualNode
@@ -33,6 +33,27 @@ from redfl.runtime.session import cluster_resources, ray_session
 from redfl.topology.graph import Topology
 
 logger = logging.getLogger(__name__)
+
+
+RUN_FILES = ("summary.json", "history.jsonl", "checkpoint.pkl")
+"""Files whose presence marks a folder as holding a run."""
+
+
+def check_out_dir(out_dir: Path, overwrite: bool) -> None:
+    """Refuse an output folder that is a file or already holds another run.
+
+    Raises:
+        ConfigError: names the folder and how to proceed.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"output folder {out_dir} is a file, not a folder")
+    held = [name for name in RUN_FILES if (out_dir / name).exists()]
+    if held and not overwrite:
+        raise ConfigError(
+            f"output folder {out_dir} already holds a run ({', '.join(held)}); "
+            "choose another --out, continue it with `redfl resume "
+            f"{out_dir}`, or replace it with --overwrite (output.overwrite: true)"
+        )
 
 
 def failure_record(round_num: int, node_id: int, error: ErrorInfo) -> dict[str, Any]:
@@ -124,6 +145,8 @@ class FederatedBase(ABC):
             RoundError: a round ended with too few usable results.
         """
         started = time.perf_counter()
+        if self.checkpoint is None:
+            check_out_dir(self.out_dir, self.config.output.overwrite)
         self.prepared = prepare(self.config)
         self.parameters = self.prepared.initial_parameters
         self.manager = TopologyManager(self.build_topology())

@@ -40,6 +40,7 @@ class RoundProgress:
             f"acc {format_value(record.get('test_accuracy'))}  "
             f"loss {format_value(record.get('test_loss'))}  "
             f"nodes ok {record['num_fit']} failed {failed_text}  "
+            f"{record.get('bytes_sent', 0) / 1e6:.2f} MB  "
             f"{record['duration_s']:.2f} s"
         )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from redfl.errors import CheckpointError
+from redfl.errors import CheckpointError, ConfigError
 from redfl.parameters import Parameters
 from redfl.results.history import History
 from redfl.results.plots import plot_accuracy, plot_bytes, plot_loss, plot_node_accuracy
@@ -83,7 +83,12 @@ class RunWriter:
         Raises:
             ConfigError: TensorBoard output is asked for but not installed.
         """
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"output folder {self.out_dir} cannot be created: {exc.strerror}"
+            ) from exc
         stale_files = (
             "history.jsonl",
             "history.csv",
