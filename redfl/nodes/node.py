@@ -156,24 +156,18 @@ class FederatedNode:
                 f"round {round_num}: node {self.node_id} has no test split "
                 "(it does not play the 'test' role)"
             )
-        start = time.perf_counter()
-        result = self.learner.evaluate(self.test_data)
 
-        return EvaluateReport(
-            node_id=self.node_id,
-            round_num=round_num,
-            num_examples=result.num_examples,
-            loss=result.loss,
-            accuracy=result.accuracy,
-            duration_s=time.perf_counter() - start,
-            metrics=dict(result.metrics),
-        )
+        return self._evaluate_on(self.test_data, round_num)
 
     def evaluate(self, parameters: Parameters, round_num: int) -> EvaluateReport:
         """Evaluate the global ``parameters`` on the node's local data."""
-        start = time.perf_counter()
         self.learner.set_parameters(parameters)
-        result = self.learner.evaluate(self.local_data)
+
+        return self._evaluate_on(self.local_data, round_num)
+
+    def _evaluate_on(self, data: ArrayDataset, round_num: int) -> EvaluateReport:
+        start = time.perf_counter()
+        result = self.learner.evaluate(data)
 
         return EvaluateReport(
             node_id=self.node_id,
