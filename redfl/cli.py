@@ -47,28 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--address",
         help="join a running Ray cluster: auto, host:port or ray://host:port",
     )
-    run.add_argument("--quiet", "-q", action="store_true", help="no per-round lines")
-    run.add_argument(
-        "--verbose", "-v", action="store_true", help="log details and tracebacks"
-    )
+    _add_output_arguments(run)
 
     validate = commands.add_parser("validate", help="check a config, run nothing")
     _add_config_arguments(validate)
 
     resume = commands.add_parser("resume", help="continue a stopped run")
     resume.add_argument("run_dir", metavar="RUN_DIR", help="the run's results folder")
-    resume.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="e.g. --set rounds=50 to extend the run",
-    )
-    resume.add_argument("--quiet", "-q", action="store_true", help="no per-round lines")
-    resume.add_argument(
-        "--verbose", "-v", action="store_true", help="log details and tracebacks"
-    )
+    _add_set_argument(resume, "rounds only: --set rounds=50 extends the run")
+    _add_output_arguments(resume)
 
     topology = commands.add_parser(
         "topology", help="describe (and draw) a config's topology"
@@ -96,13 +83,24 @@ def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "config", nargs="?", help="YAML file (default: the built-in federation)"
     )
+    _add_set_argument(parser, "override a config key, e.g. --set rounds=5")
+
+
+def _add_set_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument(
         "--set",
         dest="overrides",
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a config key, e.g. --set rounds=5",
+        help=help_text,
+    )
+
+
+def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", "-q", action="store_true", help="no per-round lines")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="log details and tracebacks"
     )
 
 
