@@ -177,12 +177,12 @@ def compare(run_dirs: list[str], plot: str | None, metric: str) -> int:
     from redfl.results.plots import plot_runs
 
     runs = read_runs(run_dirs)
+    if not any(r.history.last(metric) is not None for r in runs):
+        raise DataError(f"--metric {metric!r}: no run recorded it")
     Console(highlight=False).print(compare_table(runs))
     if plot:
         Path(plot).parent.mkdir(parents=True, exist_ok=True)
         drawn = plot_runs({r.label: r.history for r in runs}, plot, key=metric)
-        if not drawn:
-            raise DataError(f"--metric {metric!r}: no run recorded it")
         print(f"drawn to {plot}: {', '.join(drawn)}")
     return EXIT_OK
 

@@ -38,6 +38,14 @@ def _axes(figsize: tuple[float, float] = (6.4, 4.0)) -> tuple[Any, Any]:
     return figure, axes
 
 
+def _round_axis(axes: Any) -> None:
+    """Label the x axis as rounds, with whole-number ticks only."""
+    from matplotlib.ticker import MaxNLocator
+
+    axes.set_xlabel("round")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _save(figure: Any, path: str | Path) -> None:
     import matplotlib.pyplot as plt
 
@@ -69,7 +77,7 @@ def _plot_series(
         axes.plot(xs, ys, marker="o", markersize=3, label=label, gid=key)
         drawn.append(key)
 
-    axes.set_xlabel("round")
+    _round_axis(axes)
     axes.set_ylabel(ylabel)
     axes.grid(alpha=0.3)
     axes.set_title(title)
@@ -149,7 +157,7 @@ def plot_bytes(history: History, path: str | Path, title: str = "") -> list[str]
 
     figure, axes = _axes()
     axes.bar(xs, [y / 1e6 for y in ys], gid="bytes_sent", color="tab:green")
-    axes.set_xlabel("round")
+    _round_axis(axes)
     axes.set_ylabel("MB sent")
     axes.set_title(title or f"traffic per round, {sum(ys) / 1e6:.2f} MB in total")
     axes.grid(alpha=0.3, axis="y")
@@ -175,7 +183,7 @@ def plot_runs(
         axes.plot(xs, ys, marker="o", markersize=3, label=name, gid=name)
         drawn.append(name)
 
-    axes.set_xlabel("round")
+    _round_axis(axes)
     axes.set_ylabel(key.replace("_", " "))
     axes.grid(alpha=0.3)
     axes.set_title(title or f"{key.replace('_', ' ')} per round")
@@ -220,7 +228,7 @@ def plot_cluster_assignments(
     )
     figure.colorbar(image, ax=axes, ticks=range(clusters), label="cluster")
     axes.set_yticks(range(len(nodes)), [str(n) for n in nodes], fontsize=7)
-    axes.set_xlabel("round")
+    _round_axis(axes)
     axes.set_ylabel("node")
     axes.set_title(title or "cluster assignment per round")
     figure.tight_layout()
