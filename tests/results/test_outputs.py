@@ -168,3 +168,14 @@ def test_run_writes_plots_log_and_tensorboard(small_config, tmp_path) -> None:
     assert {"global/test_accuracy", "global/bytes_sent"} <= tags
     assert {f"node_eval_accuracy/{n}" for n in range(4)} <= tags
     assert [e.step for e in events.Scalars("global/test_accuracy")] == [1, 2]
+
+
+def test_compare_with_an_unknown_metric_draws_nothing(tmp_path, capsys) -> None:
+    run = write_run(tmp_path / "fedavg", "fedavg", [0.5, 0.8])
+    plot = tmp_path / "bad.png"
+
+    code = main(["compare", str(run), "--metric", "tset_loss", "--plot", str(plot)])
+
+    assert code == 2
+    assert "--metric 'tset_loss': no run recorded it" in capsys.readouterr().err
+    assert not plot.exists()
