@@ -8,8 +8,10 @@ the placement group afterwards, on success, on error and on Ctrl-C.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +32,25 @@ from redfl.results.writer import RunWriter, default_run_dir
 from redfl.runtime.host import ErrorInfo
 from redfl.runtime.pool import NodePool
 from redfl.runtime.session import cluster_resources, ray_session
+from redfl.seeding import Stream, derive_rng
 from redfl.topology.graph import Topology
+from redfl.types import Role
 
 logger = logging.getLogger(__name__)
+
+
+def sample_nodes(
+    candidates: Sequence[int], fraction: float, minimum: int, rng: np.random.Generator
+) -> list[int]:
+    """Return a sorted, seeded sample of ``candidates``.
+
+    The sample holds ``ceil(fraction * n)`` nodes, at least ``minimum`` and
+    at most all of them.
+    """
+    count = min(len(candidates), max(minimum, math.ceil(fraction * len(candidates))))
+    chosen = rng.choice(np.asarray(candidates), size=count, replace=False)
+
+    return sorted(int(c) for c in chosen)
 
 
 RUN_FILES = ("summary.json", "history.jsonl", "checkpoint.pkl")
@@ -105,6 +123,8 @@ class FederatedBase(ABC):
         self.nodes: list[VirtualNode] = []
         self.pool: NodePool | None = None
         self.manager: TopologyManager | None = None
+        self.roles: dict[Role, list[int]] = {}
+        """Node ids by role, in id order, fixed once the nodes exist."""
         self.locations: dict[int, str] = {}
         """Worker index -> Ray node id at the end of the run."""
         self.cluster: dict[str, float] = {}
@@ -163,6 +183,9 @@ class FederatedBase(ABC):
         ):
             placement = plan_placement(self.config)
             self.nodes = assign_hosts(self.prepared.node_specs, placement.bundles)
+            self.roles = {
+                role: [n.node_id for n in self.nodes if n.has(role)] for role in Role
+            }
             self.pool = self.pool_class(
                 self.nodes,
                 placement,
@@ -197,6 +220,17 @@ class FederatedBase(ABC):
                 self._finish(writer, status, error, time.perf_counter() - started)
 
         return self.history
+
+    def sample(self, round_num: int) -> list[int]:
+        """Return this round's training nodes, seeded by the run seed and round."""
+        rng = derive_rng(self.config.seed, Stream.SAMPLE, round_num)
+
+        return sample_nodes(
+            self.roles[Role.TRAIN],
+            self.config.sampling.fraction_fit,
+            self.config.sampling.min_fit_nodes,
+            rng,
+        )
 
     def require_enough(
         self, round_num: int, sampled: int, usable: int, failures: list[dict[str, Any]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,20 +21,6 @@ from redfl.topology.graph import SERVER_ID, Topology, star
 from redfl.types import Role
 
 logger = logging.getLogger(__name__)
-
-
-def sample_nodes(
-    candidates: Sequence[int], fraction: float, minimum: int, rng: np.random.Generator
-) -> list[int]:
-    """Return a sorted, seeded sample of ``candidates``.
-
-    The sample holds ``ceil(fraction * n)`` nodes, at least ``minimum`` and
-    at most all of them.
-    """
-    count = min(len(candidates), max(minimum, math.ceil(fraction * len(candidates))))
-    chosen = rng.choice(np.asarray(candidates), size=count, replace=False)
-
-    return sorted(int(c) for c in chosen)
 
 
 def check_update(report: FitReport, current: Parameters) -> str | None:
@@ -92,7 +77,7 @@ class ClientServerFederation(FederatedBase):
             self.pool.states.update({n: dict(p) for n, p in self._restored.items()})
             self._restored = None
 
-        sampled = self._sample(round_num)
+        sampled = self.sample(round_num)
         ref = self.pool.put(current)
         self.manager.send(
             MessageKind.PARAMETERS, SERVER_ID, sampled, round_num, ref, current.nbytes
@@ -121,17 +106,6 @@ class ClientServerFederation(FederatedBase):
             record.update(self._evaluate(round_num))
 
         return record
-
-    def _sample(self, round_num: int) -> list[int]:
-        trainers = [n.node_id for n in self.nodes if n.has(Role.TRAIN)]
-        rng = derive_rng(self.config.seed, Stream.SAMPLE, round_num)
-
-        return sample_nodes(
-            trainers,
-            self.config.sampling.fraction_fit,
-            self.config.sampling.min_fit_nodes,
-            rng,
-        )
 
     def _chaos_victims(self, round_num: int, sampled: list[int]) -> list[int]:
         """Return the nodes whose workers chaos kills this round (seeded)."""
@@ -221,7 +195,7 @@ class ClientServerFederation(FederatedBase):
             "test_accuracy": clean_number(accuracy),
         }
 
-        evaluators = [n.node_id for n in self.nodes if n.has(Role.EVAL)]
+        evaluators = self.roles[Role.EVAL]
         if self.config.evaluation.federated and evaluators:
             result.update(self._federated_evaluate(round_num, evaluators))
 

@@ -109,7 +109,7 @@ class ClusteredFederation(ClientServerFederation):
         """Run one clustered round and return its record."""
         if not self.models:
             self._start_clusters()
-        sampled = self._sample(round_num)
+        sampled = self.sample(round_num)
 
         choose = self.settings.algorithm == "ifca"
         plan = self._send_models(round_num, sampled, choose=choose)
@@ -181,7 +181,7 @@ class ClusteredFederation(ClientServerFederation):
         Raises:
             RoundError: a picked node fails to train or no node can be tested.
         """
-        trainers = [n.node_id for n in self.nodes if n.has(Role.TRAIN)]
+        trainers = self.roles[Role.TRAIN]
         rng = derive_rng(self.config.seed, Stream.CLUSTER, FIRST_NODE_KEY)
         picked = [int(rng.choice(trainers))]
         models = [self._train_one(picked[0], initial)]

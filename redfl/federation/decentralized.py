@@ -18,13 +18,12 @@ from redfl.communication.manager import TopologyManager
 from redfl.communication.message import MessageKind
 from redfl.errors import TopologyError
 from redfl.federation.base import FederatedBase, failure_record
-from redfl.federation.client_server import sample_nodes, weighted
+from redfl.federation.client_server import weighted
 from redfl.nodes.node import EvaluateReport
 from redfl.parameters import Parameters
 from redfl.results.history import clean_number
 from redfl.runtime.gossip import GossipPool, MixingPlan, StartingPoints
 from redfl.runtime.host import NodeOutcome, SharedReport
-from redfl.seeding import Stream, derive_rng
 from redfl.topology.describe import config_mixing_matrix
 from redfl.topology.factory import make_topology
 from redfl.topology.graph import Matrix, Topology
@@ -121,7 +120,7 @@ class DecentralizedFederation(FederatedBase):
             self._initial_ref = pool.put(self.parameters)
             self._latest.update({n: pool.put(p) for n, p in self._restored.items()})
 
-        sampled = self._sample(round_num)
+        sampled = self.sample(round_num)
         timeout_s = self.config.round_timeout_s
         outcomes = pool.fit_own(round_num, self._starts(sampled), sampled, timeout_s)
         trained, failures = self._screen(outcomes, round_num)
@@ -163,17 +162,6 @@ class DecentralizedFederation(FederatedBase):
     def _gossip_pool(self) -> GossipPool:
         assert isinstance(self.pool, GossipPool)
         return self.pool
-
-    def _sample(self, round_num: int) -> list[int]:
-        trainers = [n.node_id for n in self.nodes if n.has(Role.TRAIN)]
-        rng = derive_rng(self.config.seed, Stream.SAMPLE, round_num)
-
-        return sample_nodes(
-            trainers,
-            self.config.sampling.fraction_fit,
-            self.config.sampling.min_fit_nodes,
-            rng,
-        )
 
     def _gossip_step(
         self,
@@ -243,7 +231,7 @@ class DecentralizedFederation(FederatedBase):
 
     def _test(self, round_num: int) -> dict[str, Any]:
         """Test every ``test`` node's own model; mean, min and max accuracy."""
-        testers = [n.node_id for n in self.nodes if n.has(Role.TEST)]
+        testers = self.roles[Role.TEST]
         if not testers:
             return {}
         outcomes = self._gossip_pool().evaluate_own(

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from redfl.federation.client_server import sample_nodes
+from redfl.federation.base import sample_nodes
 
 
 @pytest.mark.parametrize(
