@@ -357,6 +357,12 @@ class ResourcesConfig(StrictModel):
     ``cpus`` and ``gpus`` are totals split uniformly over the workers;
     ``custom`` Ray resources (a site label, say) are reserved by every
     worker; ``per_node`` gives single nodes their own amounts.
+
+    ``threads`` is the number of torch threads each worker computes with.
+    Floating-point sums depend on how many threads split them, so results
+    are bit-identical across pool sizes only at a fixed thread count: the
+    default 1 keeps them so; ``cpus`` uses every CPU of the worker's bundle
+    (faster for large models, results then depend on the CPUs per worker).
     """
 
     hosting: Literal["pooled", "dedicated"] = "pooled"
@@ -372,11 +378,14 @@ class ResourcesConfig(StrictModel):
     placement_timeout_s: float = Field(30.0, gt=0)
     worker_start_timeout_s: float = Field(120.0, gt=0)
     max_nodes_per_worker: int = Field(1000, ge=1)
+    threads: int | Literal["cpus"] = 1
 
     @model_validator(mode="after")
     def _workers_positive(self) -> ResourcesConfig:
         if isinstance(self.workers, int) and self.workers < 1:
             raise ValueError(f"workers must be >= 1 or 'auto', got {self.workers}")
+        if isinstance(self.threads, int) and self.threads < 1:
+            raise ValueError(f"threads must be >= 1 or 'cpus', got {self.threads}")
         if self.per_node and self.hosting != "dedicated":
             raise ValueError(
                 "per_node resources need hosting: dedicated (a pooled worker "

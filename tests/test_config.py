@@ -28,6 +28,7 @@ def test_defaults_describe_the_reference_federation() -> None:
         ({"sampling": {"min_fit_nodes": 11}}, "min_fit_nodes=11 exceeds the 10"),
         ({"resources": {"workers": 12}}, "workers=12 exceeds nodes.count=10"),
         ({"resources": {"workers": 0}}, "workers must be >= 1"),
+        ({"resources": {"threads": 0}}, "threads must be >= 1 or 'cpus', got 0"),
         ({"schema": "gossip"}, "schema: .*got 'gossip'"),
         ({"nodes": {"roles": ["eval"]}}, "needs 'train'"),
     ],

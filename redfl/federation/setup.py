@@ -265,6 +265,7 @@ def plan_placement(config: RunConfig) -> PlacementRequest:
         gpus_per_bundle=resources.gpus / workers if resources.gpus else 0.0,
         custom=dict(resources.custom),
         overrides=overrides,
+        torch_threads=None if resources.threads == "cpus" else resources.threads,
     )
 
 

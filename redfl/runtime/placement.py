@@ -31,6 +31,8 @@ class PlacementRequest:
     """Custom Ray resources every bundle holds (a site label, say)."""
     overrides: dict[int, dict[str, float]] = field(default_factory=dict)
     """Per-bundle resources that replace the shared ones (``CPU``, ``GPU``, ...)."""
+    torch_threads: int | None = 1
+    """Torch threads per worker; None for as many as the bundle has CPUs."""
 
     def bundle(self, index: int) -> dict[str, float]:
         """Return bundle ``index`` in the form Ray expects."""
@@ -56,6 +58,8 @@ class PlacementRequest:
 
     def threads(self, index: int) -> int:
         """Return the torch threads a worker in bundle ``index`` should use."""
+        if self.torch_threads is not None:
+            return self.torch_threads
         return max(1, int(self.bundle(index).get("CPU", 1.0)))
 
 

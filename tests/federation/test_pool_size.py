@@ -38,7 +38,7 @@ def test_pool_size_does_not_change_results(
         output={"plots": False, "checkpoint": False},
     )
     sizes = {
-        "1": {"workers": 1, "cpus": 1},
+        "1": {"workers": 1, "cpus": 2},
         "2": {"workers": 2, "cpus": 2},
         "4": {"workers": 4, "cpus": 2, "max_nodes_per_worker": 1},
     }
