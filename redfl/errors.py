@@ -28,7 +28,7 @@ class PlacementError(RedError, RuntimeError):
 
 
 class WorkerStartError(RedError, RuntimeError):
-    """A worker actor did not come up within the allowed wait."""
+    """A worker actor did not come up in time, or could not build its learner."""
 
 
 class RoundError(RedError, RuntimeError):

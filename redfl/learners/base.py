@@ -69,6 +69,13 @@ class Learner(ABC):
     def evaluate(self, data: Any) -> EvaluateResult:
         """Evaluate the current model on ``data``."""
 
+    def warm_up(self) -> None:  # noqa: B027 (a hook: subclasses may skip it)
+        """Do one-time work (lazy imports, caches) before the first round.
+
+        A worker calls it while it starts, so that cost never counts against
+        a round's deadline. Nothing to do here.
+        """
+
     def state(self) -> LearnerState:
         """Return the node's own state to keep until its next round (none here)."""
         return {}

@@ -90,6 +90,14 @@ class TorchLearner(Learner):
         """Load parameters into the model; names and shapes must match."""
         self.model.load_state_dict(parameters_to_state_dict(parameters), strict=True)
 
+    def warm_up(self) -> None:
+        """Build the optimizer once: torch imports its compiler on first use.
+
+        That import takes over a second; done here, it happens while the
+        worker starts rather than inside round 1.
+        """
+        self._build_optimizer()
+
     def state(self) -> LearnerState:
         """Return the optimizer buffers when ``keep_optimizer_state`` is set."""
         return copy_state(self._optimizer_state)

@@ -141,7 +141,9 @@ class NodeHost:
         return self._run(tasks, round_num, lambda n: n.evaluate(parameters, round_num))
 
     def ready(self) -> int:
-        """Return the host id once the actor is up (imports done)."""
+        """Warm a learner up and return the host id once the actor is ready."""
+        self._learner().warm_up()
+
         return self.host_id
 
     def where(self) -> str:

@@ -96,6 +96,8 @@ class NodePool:
         self._shared_refs = (ray.put(dataset), ray.put(specs))
         self._group: Any = None
         self._hosts: dict[int, Any] = {}
+        self._warming: dict[int, Any] = {}
+        """Each worker's first call: imports and learner warm-up, in its queue."""
 
     @property
     def num_hosts(self) -> int:
@@ -114,21 +116,28 @@ class NodePool:
         """
         start = time.perf_counter()
         self._group = reserve(self.placement)
-        handles = [self._host(index) for index in range(self.num_hosts)]
+        for index in range(self.num_hosts):
+            self._host(index)
+        calls = list(self._warming.values())
         ready, _ = ray.wait(
-            [h.ready.remote() for h in handles],
-            num_returns=len(handles),
-            timeout=self.placement.start_timeout_s,
+            calls, num_returns=len(calls), timeout=self.placement.start_timeout_s
         )
-        if len(ready) < len(handles):
+        if len(ready) < len(calls):
             raise WorkerStartError(
-                f"{len(handles) - len(ready)} of {len(handles)} worker(s) did not "
+                f"{len(calls) - len(ready)} of {len(calls)} worker(s) did not "
                 f"start within resources.worker_start_timeout_s="
                 f"{self.placement.start_timeout_s:g} s"
             )
-        ray.get(ready)
+        try:
+            ray.get(ready)
+        except (RayActorError, RayTaskError) as exc:
+            cause = getattr(exc, "cause", None) or exc
+            raise WorkerStartError(
+                f"a worker could not set up its learner: {type(cause).__name__}: "
+                f"{cause}"
+            ) from exc
         logger.info(
-            "%d worker(s) ready in %.2f s", len(handles), time.perf_counter() - start
+            "%d worker(s) ready in %.2f s", len(calls), time.perf_counter() - start
         )
 
     def put(self, value: Any) -> Any:
@@ -311,6 +320,7 @@ class NodePool:
                 self.placement.threads(index),
                 self._max_nodes,
             )
+            self._warming[index] = self._hosts[index].ready.remote()
             logger.debug(
                 "worker %d started in %.3f s", index, time.perf_counter() - start
             )
