@@ -43,3 +43,12 @@ class CountingSpec(LearnerSpec):
     def build(self) -> Learner:
         """Return a fresh counting learner."""
         return CountingLearner()
+
+
+@dataclass(frozen=True)
+class BrokenSpec(LearnerSpec):
+    """A learner spec whose build fails on the worker, as a bad user model does."""
+
+    def build(self) -> Learner:
+        """Fail the way a user's model factory with a typo fails."""
+        raise ValueError("model factory failed: no layer named 'Linera'")

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from counting_learner import CountingSpec
+from counting_learner import BrokenSpec, CountingSpec
 
 from redfl.config import load_config
 from redfl.data.datasets import FederatedDataset, load_digits_dataset
 from redfl.data.partition import IIDPartitioner
-from redfl.errors import PlacementError
+from redfl.errors import PlacementError, WorkerStartError
 from redfl.federation.setup import initial_parameters
+from redfl.learners.factory import LearnerSpec
 from redfl.nodes.node import FitReport, NodeSpec
 from redfl.nodes.virtual import VirtualNode
 from redfl.runtime.placement import PlacementRequest, check_feasible
@@ -29,7 +30,12 @@ def digits() -> FederatedDataset:
     return load_digits_dataset(seed=0)
 
 
-def make_pool(digits: FederatedDataset, count: int, max_nodes: int | None) -> NodePool:
+def make_pool(
+    digits: FederatedDataset,
+    count: int,
+    max_nodes: int | None,
+    spec: LearnerSpec | None = None,
+) -> NodePool:
     parts = IIDPartitioner().partition(digits.train.y, count, np.random.default_rng(0))
     roles = frozenset({Role.TRAIN})
     nodes = [
@@ -42,7 +48,7 @@ def make_pool(digits: FederatedDataset, count: int, max_nodes: int | None) -> No
         nodes,
         placement,
         digits,
-        CountingSpec(),
+        spec or CountingSpec(),
         run_seed=0,
         local_epochs=1,
         max_nodes_per_worker=max_nodes,
@@ -113,6 +119,16 @@ def test_a_node_never_sampled_is_never_built(
     built = pool.built_nodes()
     assert sorted(n for ids in built.values() for n in ids) == [0, 4]
     assert sum(s["builds"] for s in pool.host_stats().values()) == 2
+
+
+def test_learner_that_cannot_be_built_stops_the_start_with_its_error(
+    pool_factory: list[NodePool], digits: FederatedDataset
+) -> None:
+    pool = make_pool(digits, 2, None, spec=BrokenSpec())
+    pool_factory.append(pool)
+
+    with pytest.raises(WorkerStartError, match="ValueError: model factory failed"):
+        pool.start()
 
 
 def test_deal_follows_sorted_ids_round_robin() -> None:
