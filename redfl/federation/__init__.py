@@ -74,13 +74,6 @@ def resume(
             f"resume takes only rounds=N (a resumed run keeps its settings so "
             f"its metrics match an uninterrupted run); got {', '.join(extra)}"
         )
-    if (folder / "config.yaml").is_file():
-        written = load_config(folder / "config.yaml")
-        if not SCHEMAS[written.schema_].resumable:
-            raise CheckpointError(
-                f"{folder}: runs of the {written.schema_} schema cannot be "
-                "resumed; its state is not checkpointed"
-            )
     checkpoint = load_checkpoint(folder)
     config = load_config(folder / "config.yaml", overrides)
     schema = SCHEMAS[config.schema_]

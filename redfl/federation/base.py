@@ -102,9 +102,6 @@ class FederatedBase(ABC):
     pool_class: type[NodePool] = NodePool
     """The worker pool the schema runs its nodes on."""
 
-    resumable: bool = True
-    """Whether a checkpoint holds all the schema's state, so a run resumes."""
-
     def __init__(
         self,
         config: RunConfig | dict[str, Any] | str | Path,
@@ -154,6 +151,22 @@ class FederatedBase(ABC):
             raise CheckpointError(
                 f"the checkpoint holds state for {len(states)} node(s), which the "
                 f"{self.config.schema_} schema does not keep"
+            )
+
+    def schema_state(self) -> dict[str, Any]:
+        """Return the schema's own state a checkpoint must keep (none here)."""
+        return {}
+
+    def restore_schema_state(self, state: dict[str, Any]) -> None:
+        """Take back the schema's own state from a checkpoint.
+
+        Raises:
+            CheckpointError: the checkpoint holds state this schema cannot use.
+        """
+        if state:
+            raise CheckpointError(
+                f"the checkpoint holds schema state ({', '.join(sorted(state))}) "
+                f"that the {self.config.schema_} schema does not keep"
             )
 
     def train(self) -> History:
@@ -265,6 +278,7 @@ class FederatedBase(ABC):
             self.parameters = self.checkpoint.parameters
         self.aggregator.load_state_dict(self.checkpoint.strategy_state)
         self.restore_node_states(self.checkpoint.node_states)
+        self.restore_schema_state(self.checkpoint.schema_state)
         self.history = History(writer.reopen(done))
         writer.write_config(self.config.to_dict())
         logger.info("resuming %s after round %d", self.out_dir, done)
@@ -285,7 +299,7 @@ class FederatedBase(ABC):
                 [(round_num, *row) for row in self.manager.edge_traffic(round_num)]
             )
             self.manager.end_round(round_num)
-            if self.config.output.checkpoint and self.resumable:
+            if self.config.output.checkpoint:
                 save_checkpoint(self.out_dir, self._checkpoint(round_num))
             self.progress.round_done(record)
             logger.info("round %d done in %.3f s", round_num, record["duration_s"])
@@ -296,6 +310,7 @@ class FederatedBase(ABC):
             parameters=self.parameters,
             strategy_state=self.aggregator.state_dict(),
             node_states=self.node_states(),
+            schema_state=self.schema_state(),
         )
 
     def _finish(

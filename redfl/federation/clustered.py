@@ -41,7 +41,7 @@ from redfl.clustering import (
 )
 from redfl.communication.message import MessageKind
 from redfl.config import RunConfig
-from redfl.errors import RoundError
+from redfl.errors import CheckpointError, RoundError
 from redfl.federation.client_server import ClientServerFederation
 from redfl.learners.torch_learner import state_dict_to_parameters
 from redfl.models.registry import build_model
@@ -84,10 +84,6 @@ def cluster_initial_parameters(config: RunConfig, cluster: int) -> Parameters:
 
 class ClusteredFederation(ClientServerFederation):
     """Train one model per cluster; assign nodes by IFCA, CFL or label k-means."""
-
-    resumable = False
-    """Cluster models and assignments are not checkpointed, so a stopped
-    clustered run cannot be resumed; no checkpoint is written."""
 
     pool_class = ClusterPool
 
@@ -140,6 +136,33 @@ class ClusteredFederation(ClientServerFederation):
             record.update(self._test_clusters(round_num))
 
         return record
+
+    def schema_state(self) -> dict[str, Any]:
+        """Return the cluster models, their strategies' state and the assignment."""
+        return {
+            "models": list(self.models),
+            "strategy_states": [a.state_dict() for a in self.aggregators],
+            "assignment": dict(self.assignment),
+        }
+
+    def restore_schema_state(self, state: dict[str, Any]) -> None:
+        """Continue from checkpointed clusters instead of starting new ones.
+
+        Raises:
+            CheckpointError: the checkpoint holds no cluster state.
+        """
+        if not state.get("models"):
+            raise CheckpointError(
+                "the checkpoint holds no cluster models; it was not written by "
+                "a clustered run"
+            )
+        self.models = list(state["models"])
+        self.aggregators = [self._new_aggregator() for _ in self.models]
+        for aggregator, saved in zip(
+            self.aggregators, state["strategy_states"], strict=True
+        ):
+            aggregator.load_state_dict(saved)
+        self.assignment = dict(state["assignment"])
 
     def _cluster_pool(self) -> ClusterPool:
         assert isinstance(self.pool, ClusterPool)

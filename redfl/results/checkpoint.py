@@ -1,9 +1,10 @@
 """Checkpoints: what a run needs to continue after it stopped, written atomically.
 
 A checkpoint holds the last completed round, the global parameters, the
-strategy's state and any per-node state the schema keeps (gossip nodes' own
-models). Randomness needs no state: every seed is derived from the run seed,
-the round and the node id, so round ``r + 1`` draws the same numbers whether
+strategy's state, any per-node state the schema keeps (gossip nodes' own
+models) and the schema's own state (cluster models and assignments).
+Randomness needs no state: every seed is derived from the run seed, the
+round and the node id, so round ``r + 1`` draws the same numbers whether
 or not the run stopped after round ``r``. The history is not duplicated here:
 ``history.jsonl`` is written before the checkpoint, and a resume keeps its
 first ``round_num`` records.
@@ -21,7 +22,7 @@ from redfl.errors import CheckpointError
 from redfl.parameters import Parameters
 
 CHECKPOINT_FILE = "checkpoint.pkl"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Checkpoint:
     parameters: Parameters | None
     strategy_state: dict[str, Any] = field(default_factory=dict)
     node_states: dict[int, Parameters] = field(default_factory=dict)
+    schema_state: dict[str, Any] = field(default_factory=dict)
     version: int = FORMAT_VERSION
 
 

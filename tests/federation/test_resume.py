@@ -108,8 +108,33 @@ def test_resume_cannot_shorten_a_run(small_config, tmp_path) -> None:
         resume(tmp_path, ["rounds=2"])
 
 
-def test_clustered_runs_refuse_to_resume_rather_than_diverge(tmp_path) -> None:
-    (tmp_path / "config.yaml").write_text("schema: clustered\nnodes: {count: 4}\n")
+@pytest.mark.parametrize(
+    "clustering",
+    [
+        {"algorithm": "ifca", "k": 2},
+        {"algorithm": "cfl", "k": 2, "eps1": 100.0, "eps2": 1e-6},
+    ],
+    ids=["ifca", "cfl-splits"],
+)
+def test_clustered_run_resumes_to_the_same_clusters_and_metrics(
+    small_config, tmp_path, clustering
+) -> None:
+    config = small_config(
+        schema="clustered",
+        rounds=4,
+        data={"dataset": "rotated_digits", "groups": 2, "partition": {"kind": "iid"}},
+        clustering=clustering,
+        strategy={"name": "fedavgm", "options": {"momentum": 0.5}},
+    )
+    train(config, tmp_path / "whole")
+    train(dict(config, rounds=2), tmp_path / "parts")
 
-    with pytest.raises(CheckpointError, match="clustered schema cannot be resumed"):
-        resume(tmp_path)
+    resume(tmp_path / "parts", ["rounds=4"], progress=False).train()
+
+    whole, parts = metrics_of(tmp_path / "whole"), metrics_of(tmp_path / "parts")
+    assert parts == whole
+    assert max(r["num_clusters"] for r in whole) == 2
+    for cluster in (0, 1):
+        name = f"clusters/model_{cluster}.npz"
+        saved = Parameters.load(tmp_path / "parts" / name)
+        assert saved.equals(Parameters.load(tmp_path / "whole" / name))
