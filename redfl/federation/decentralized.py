@@ -93,6 +93,9 @@ class DecentralizedFederation(FederatedBase):
         self._initial_ref: Any = None
         self._latest: dict[int, Any] = {}
         self._restored: dict[int, Parameters] = {}
+        self._saved: dict[int, Parameters] = {}
+        """Each node's model as the last checkpoint read it: what a node whose
+        worker died starts again from (its own reference died with the worker)."""
 
     def build_topology(self) -> Topology:
         """Build and validate the configured topology and its mixing matrix.
@@ -144,18 +147,32 @@ class DecentralizedFederation(FederatedBase):
         """Return every node's own model, read from the object store.
 
         This is the one place node models reach the driver, once a round for
-        the checkpoint; ``output.checkpoint: false`` avoids it.
+        the checkpoint; ``output.checkpoint: false`` avoids it. The copies
+        are kept, so a node whose worker dies later resumes from them.
         """
-        return self._gossip_pool().read_models(self._latest)
+        self._saved = self._gossip_pool().read_models(self._latest)
+
+        return self._saved
 
     def restore_node_states(self, states: dict[int, Parameters]) -> None:
         """Start each node from its checkpointed model in the next round."""
         self._restored = dict(states)
 
-    def _starts(self, sampled: list[int]) -> StartingPoints:
-        """Name the last model of each sampled node its worker does not hold."""
-        unbuilt = {n for n in sampled if not self.nodes[n].built}
-        own = {n: ref for n, ref in self._latest.items() if n in unbuilt}
+    def _starts(self, node_ids: list[int]) -> StartingPoints:
+        """Name the last model of each node whose worker does not hold it.
+
+        A node whose worker died lost the reference to its model with the
+        worker; it starts from the copy the last checkpoint read instead.
+        """
+        pool = self._gossip_pool()
+        own = {}
+        for node_id in node_ids:
+            if self.nodes[node_id].built:
+                continue
+            if node_id in self._saved:
+                own[node_id] = pool.put(self._saved[node_id])
+            elif node_id in self._latest:
+                own[node_id] = self._latest[node_id]
 
         return StartingPoints(initial=self._initial_ref, own=own)
 
@@ -235,7 +252,7 @@ class DecentralizedFederation(FederatedBase):
         if not testers:
             return {}
         outcomes = self._gossip_pool().evaluate_own(
-            round_num, testers, self.config.round_timeout_s
+            round_num, self._starts(testers), testers, self.config.round_timeout_s
         )
         reports = [o.report for o in outcomes if isinstance(o.report, EvaluateReport)]
         accuracies = [r.accuracy for r in reports]

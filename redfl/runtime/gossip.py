@@ -67,10 +67,14 @@ class GossipHost(NodeHost):
         return self._run(tasks, round_num, lambda n: self._mix(n, plan, round_num))
 
     def evaluate_own(
-        self, round_num: int, _unused: Any, tasks: list[Any]
+        self, round_num: int, starts: StartingPoints, tasks: list[Any]
     ) -> list[NodeOutcome]:
-        """Evaluate each node's own model on the test split."""
-        return self._run(tasks, round_num, lambda n: self._test(n, round_num))
+        """Evaluate each node's own model on the test split.
+
+        A node new to this worker is tested on its last known model in
+        ``starts``, as `fit_own` would train it.
+        """
+        return self._run(tasks, round_num, lambda n: self._test(n, starts, round_num))
 
     def consensus(
         self, refs: list[Any], want_mean: bool
@@ -84,10 +88,7 @@ class GossipHost(NodeHost):
     def _fit(
         self, node: FederatedNode, starts: StartingPoints, round_num: int
     ) -> SharedReport:
-        if node.node_id not in self._started:
-            node.learner.set_parameters(self._starting_point(node.node_id, starts))
-            self._started.add(node.node_id)
-
+        self._start(node, starts)
         report = node.train(round_num)
         check_finite(report.parameters, node.node_id, round_num)
 
@@ -100,6 +101,12 @@ class GossipHost(NodeHost):
             loss=report.loss,
             duration_s=report.duration_s,
         )
+
+    def _start(self, node: FederatedNode, starts: StartingPoints) -> None:
+        """Give a node new to this worker its starting model, once."""
+        if node.node_id not in self._started:
+            node.learner.set_parameters(self._starting_point(node.node_id, starts))
+            self._started.add(node.node_id)
 
     def _starting_point(self, node_id: int, starts: StartingPoints) -> Parameters:
         own = starts.own.get(node_id)
@@ -135,7 +142,11 @@ class GossipHost(NodeHost):
             nbytes=mixed.nbytes,
         )
 
-    def _test(self, node: FederatedNode, round_num: int) -> EvaluateReport:
+    def _test(
+        self, node: FederatedNode, starts: StartingPoints, round_num: int
+    ) -> EvaluateReport:
+        self._start(node, starts)
+
         return node.test(round_num)
 
 
@@ -181,10 +192,14 @@ class GossipPool(NodePool):
         return self._dispatch("mix", round_num, plan_ref, sorted(plan), timeout_s)
 
     def evaluate_own(
-        self, round_num: int, node_ids: Sequence[int], timeout_s: float | None = None
+        self,
+        round_num: int,
+        starts: StartingPoints,
+        node_ids: Sequence[int],
+        timeout_s: float | None = None,
     ) -> list[NodeOutcome]:
         """Test the own models of ``node_ids``; outcomes by node id."""
-        return self._dispatch("evaluate_own", round_num, None, node_ids, timeout_s)
+        return self._dispatch("evaluate_own", round_num, starts, node_ids, timeout_s)
 
     def read_models(self, refs: dict[int, Any]) -> dict[int, Parameters]:
         """Fetch nodes' models by reference; a model lost with its worker is skipped."""

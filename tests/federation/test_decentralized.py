@@ -139,3 +139,23 @@ def test_topology_node_count_is_checked_before_work(tmp_path: Path) -> None:
     with pytest.raises(TopologyError, match=r"3 row\(s\) but nodes.count=4"):
         run(tmp_path / "out", topology={"kind": "custom", "path": str(matrix)})
     assert not (tmp_path / "out" / "history.jsonl").exists()
+
+
+def test_node_whose_worker_died_resumes_from_its_own_last_model(
+    tmp_path: Path,
+) -> None:
+    # Worker 1 hosts nodes 1 and 3. Killing it in round 3 must leave them
+    # where failing in place leaves them: on their round-2 models.
+    def faults(kind: str) -> list[dict[str, Any]]:
+        return [{"node": n, "round": 3, "kind": kind} for n in (1, 3)]
+
+    killed = run(tmp_path / "killed", rounds=4, faults=faults("kill"))
+    raised = run(tmp_path / "raised", rounds=4, faults=faults("raise"))
+
+    assert [r["failed_nodes"] for r in killed] == [[], [], [1, 3], []]
+    assert killed.records[2]["failures"][0]["error"] == "ActorDiedError"
+    for died, failed in zip(killed.records[2:], raised.records[2:], strict=True):
+        assert died["node_test_accuracy"] == failed["node_test_accuracy"]
+        assert died["node_train_loss"] == failed["node_train_loss"]
+    distances = [h.records[3]["consensus_distance"] for h in (killed, raised)]
+    assert distances[0] == distances[1]
