@@ -363,6 +363,11 @@ class ResourcesConfig(StrictModel):
     are bit-identical across pool sizes only at a fixed thread count: the
     default 1 keeps them so; ``cpus`` uses every CPU of the worker's bundle
     (faster for large models, results then depend on the CPUs per worker).
+
+    ``state_memory_mb`` caps the memory the driver gives to nodes' learner
+    states between rounds; past it the least recently used go to disk in
+    the run folder (``node_states/``, removed when the run ends). None keeps
+    them all in memory.
     """
 
     hosting: Literal["pooled", "dedicated"] = "pooled"
@@ -379,6 +384,7 @@ class ResourcesConfig(StrictModel):
     worker_start_timeout_s: float = Field(120.0, gt=0)
     max_nodes_per_worker: int = Field(1000, ge=1)
     threads: int | Literal["cpus"] = 1
+    state_memory_mb: float | None = Field(None, gt=0)
 
     @model_validator(mode="after")
     def _workers_positive(self) -> ResourcesConfig:

@@ -23,6 +23,7 @@ from redfl.config import RunConfig, load_config
 from redfl.errors import CheckpointError, ConfigError, RedError, RoundError
 from redfl.federation.setup import Prepared, assign_hosts, plan_placement, prepare
 from redfl.nodes.faults import Fault
+from redfl.nodes.state_store import NodeStateStore
 from redfl.nodes.virtual import VirtualNode
 from redfl.parameters import Parameters
 from redfl.results.checkpoint import Checkpoint, save_checkpoint
@@ -212,6 +213,7 @@ class FederatedBase(ABC):
                 ],
                 max_nodes_per_worker=self.config.resources.max_nodes_per_worker,
                 pinned=self.config.resources.hosting == "dedicated",
+                states=self._state_store(),
             )
             self.progress.start(
                 self.config.name, len(self.nodes), placement.bundles, str(self.out_dir)
@@ -233,6 +235,13 @@ class FederatedBase(ABC):
                 self._finish(writer, status, error, time.perf_counter() - started)
 
         return self.history
+
+    def _state_store(self) -> NodeStateStore:
+        """Return the store for nodes' states, with the configured budget."""
+        budget_mb = self.config.resources.state_memory_mb
+        budget = None if budget_mb is None else max(1, round(budget_mb * 2**20))
+
+        return NodeStateStore(budget, self.out_dir / "node_states")
 
     def sample(self, round_num: int) -> list[int]:
         """Return this round's training nodes, seeded by the run seed and round."""
@@ -358,6 +367,7 @@ class FederatedBase(ABC):
             "wall_s": wall_s,
             "bytes_sent": sum(r["bytes_sent"] for r in self.history),
             "failures": sum(r["num_failed"] for r in self.history),
+            "node_state_spills": self.pool.states.spill_writes if self.pool else 0,
             "attack": self._attack_summary(),
             "model_checksum": self.parameters.checksum() if self.parameters else None,
             "placement": {

@@ -25,9 +25,9 @@ from ray.util.scheduling_strategies import PlacementGroupSchedulingStrategy
 
 from redfl.data.datasets import FederatedDataset
 from redfl.errors import WorkerStartError
-from redfl.learners.base import LearnerState
 from redfl.learners.factory import LearnerSpec
 from redfl.nodes.faults import Fault
+from redfl.nodes.state_store import NodeStateStore
 from redfl.nodes.table import SpecTable
 from redfl.nodes.virtual import VirtualNode
 from redfl.runtime.host import ErrorInfo, NodeHost, NodeOutcome, NodeTask
@@ -72,17 +72,20 @@ class NodePool:
         faults: Sequence[Fault] = (),
         max_nodes_per_worker: int | None = None,
         pinned: bool = False,
+        states: NodeStateStore | None = None,
     ) -> None:
         """Set up the pool; no Ray work happens before `start`.
 
         Args:
             pinned: run every node on its own worker's bundle (``dedicated``
                 hosting), as a sticky pool does.
+            states: where nodes' learner states wait between rounds; by
+                default all in the driver's memory.
         """
         self.sticky = self.sticky or pinned
         self.nodes = {node.node_id: node for node in nodes}
         self.placement = placement
-        self.states: dict[int, LearnerState] = {}
+        self.states = states if states is not None else NodeStateStore()
         """Each node's learner state after its last successful training."""
         max_nodes = None if self.sticky else max_nodes_per_worker
         self._host_args = (
@@ -214,12 +217,13 @@ class NodePool:
         return {index: ray.get(ref) for index, ref in calls.items()}
 
     def shutdown(self) -> None:
-        """Kill every worker and release the placement group."""
+        """Kill every worker, release the placement group, drop spilled states."""
         for handle in self._hosts.values():
             ray.kill(handle, no_restart=True)
         self._hosts.clear()
         release(self._group)
         self._group = None
+        self.states.close()
 
     def _dispatch(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,11 +42,15 @@ def test_pool_size_does_not_change_results(
         "1": {"workers": 1, "cpus": 2},
         "2": {"workers": 2, "cpus": 2},
         "4": {"workers": 4, "cpus": 2, "max_nodes_per_worker": 1},
+        "spilled": {"workers": 2, "cpus": 2, "state_memory_mb": 0.01},
     }
 
     results = {name: run(config, tmp_path / name, r) for name, r in sizes.items()}
 
-    assert results["1"] == results["2"] == results["4"]
+    assert results["1"] == results["2"] == results["4"] == results["spilled"]
+    summary = json.loads((tmp_path / "spilled" / "summary.json").read_text())
+    assert summary["node_state_spills"] > 0
+    assert not (tmp_path / "spilled" / "node_states").exists()
 
 
 def test_optimizer_state_changes_training(
