@@ -677,6 +677,33 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
+FILE_KEYS = (("data", "path"), ("topology", "path"), ("gossip", "matrix_path"))
+"""Keys that name files a run reads."""
+
+
+def resolve_beside(data: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Return ``data`` with relative file keys found beside the config made absolute.
+
+    A relative path is read from the working folder; when nothing is there
+    but the file stands next to the YAML file, that one is meant (and the
+    resolved configuration names it absolutely, so a resume from anywhere
+    finds it).
+    """
+    resolved = dict(data)
+    for section, key in FILE_KEYS:
+        part = resolved.get(section)
+        if not isinstance(part, Mapping):
+            continue
+        value = part.get(key)
+        if not isinstance(value, str) or not value or Path(value).is_absolute():
+            continue
+        beside = folder / value
+        if not Path(value).exists() and beside.exists():
+            resolved[section] = {**part, key: str(beside.resolve())}
+
+    return resolved
+
+
 def load_config(
     source: RunConfig | Mapping[str, Any] | str | Path | None = None,
     overrides: Mapping[str, Any] | Sequence[str] = (),
@@ -705,6 +732,8 @@ def load_config(
     if not isinstance(overrides, Mapping):
         overrides = parse_overrides(list(overrides))
     data = merge(data, overrides)
+    if isinstance(source, str | Path):
+        data = resolve_beside(data, Path(source).resolve().parent)
 
     try:
         return RunConfig.model_validate(data)

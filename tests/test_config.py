@@ -87,3 +87,34 @@ def test_run_config_accepts_existing_config_object() -> None:
     base = RunConfig(rounds=2)
 
     assert load_config(base, ["seed=5"]).seed == 5
+
+
+def test_relative_files_beside_the_config_are_found_from_any_folder(
+    tmp_path, monkeypatch
+) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "ring4.csv").write_text("0,1,0,1\n1,0,1,0\n0,1,0,1\n1,0,1,0\n")
+    (folder / "run.yaml").write_text(
+        "schema: decentralized\nnodes: {count: 4}\n"
+        "topology: {kind: custom, path: ring4.csv}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+
+    config = load_config(folder / "run.yaml")
+
+    assert config.topology.path == str(folder / "ring4.csv")
+
+
+def test_relative_files_in_the_working_folder_come_first(tmp_path, monkeypatch) -> None:
+    (tmp_path / "sub").mkdir()
+    for where in (tmp_path, tmp_path / "sub"):
+        (where / "ring4.csv").write_text("0,1\n1,0\n")
+    (tmp_path / "sub" / "run.yaml").write_text(
+        "schema: decentralized\ntopology: {kind: custom, path: ring4.csv}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+
+    config = load_config(tmp_path / "sub" / "run.yaml", ["nodes.count=2"])
+
+    assert config.topology.path == "ring4.csv"
