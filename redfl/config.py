@@ -734,6 +734,7 @@ def load_config(
     data = merge(data, overrides)
     if isinstance(source, str | Path):
         data = resolve_beside(data, Path(source).resolve().parent)
+        data.setdefault("name", Path(source).stem)
 
     try:
         return RunConfig.model_validate(data)

@@ -118,3 +118,12 @@ def test_relative_files_in_the_working_folder_come_first(tmp_path, monkeypatch) 
     config = load_config(tmp_path / "sub" / "run.yaml", ["nodes.count=2"])
 
     assert config.topology.path == "ring4.csv"
+
+
+def test_a_yaml_file_without_a_name_is_named_after_the_file(tmp_path) -> None:
+    (tmp_path / "ring_small.yaml").write_text("rounds: 2\n")
+    (tmp_path / "named.yaml").write_text("name: mine\n")
+
+    assert load_config(tmp_path / "ring_small.yaml").name == "ring_small"
+    assert load_config(tmp_path / "named.yaml").name == "mine"
+    assert load_config(None).name == "digits-fedavg"
