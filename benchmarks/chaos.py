@@ -1,8 +1,8 @@
 """Chaos: 20 nodes, 30 rounds, the workers of 20% of each round's nodes killed.
 
 Each node has its own worker (``hosting: dedicated``); every round Red kills
-the workers of a seeded 20% of the sampled nodes with ``ray.kill`` while
-their calls are in flight. The run must record every round, finish without a
+the workers of a seeded 20% of the sampled nodes with ``ray.kill`` as the
+round starts, so their calls fail. The run must record every round, finish without a
 hang, and end within 2 accuracy points of the same run without faults.
 
     python benchmarks/chaos.py [--rounds 30] [--nodes 20]

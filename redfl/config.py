@@ -428,8 +428,8 @@ class FaultConfig(StrictModel):
 class ChaosConfig(StrictModel):
     """Kill the workers of a seeded fraction of each round's nodes, through Ray.
 
-    The workers are killed with ``ray.kill`` while the round's calls are in
-    flight: a real actor death, handled as any other. With ``pooled`` hosting
+    The workers are killed with ``ray.kill`` as the round starts, before its
+    calls reach them: a real actor death, handled as any other. With ``pooled`` hosting
     a killed worker takes all the nodes it hosts down for that round; use
     ``hosting: dedicated`` to lose exactly the chosen nodes.
     """

@@ -158,8 +158,8 @@ class NodePool:
         """Train ``node_ids`` from the referenced parameters; outcomes by node id.
 
         Args:
-            kill: nodes whose workers are killed while the calls are in
-                flight (chaos testing).
+            kill: nodes whose workers are killed as the round starts, so
+                their calls fail (chaos testing).
         """
         return self._dispatch(
             "fit", round_num, parameters_ref, node_ids, timeout_s, kill
@@ -240,14 +240,12 @@ class NodePool:
             for host, ids in assignment.items()
         }
 
+        host_of = {n: host for host, ids in assignment.items() for n in ids}
+        self._kill(sorted({host_of[n] for n in kill if n in host_of}), round_num)
         calls = {
             getattr(self._host(h), method).remote(round_num, parameters_ref, tasks): h
             for h, tasks in by_host.items()
         }
-        host_of = {n: host for host, ids in assignment.items() for n in ids}
-        for host in sorted({host_of[n] for n in kill if n in host_of}):
-            logger.info("round %d: killing worker %d (chaos)", round_num, host)
-            ray.kill(self._hosts[host], no_restart=True)
         ready, pending = ray.wait(
             list(calls), num_returns=len(calls), timeout=timeout_s
         )
@@ -264,6 +262,28 @@ class NodePool:
             outcomes.extend(self._fail(host, by_host[host], round_num, error))
 
         return sorted(outcomes, key=lambda o: o.node_id)
+
+    def _kill(self, hosts: Sequence[int], round_num: int) -> None:
+        """Kill workers through Ray and wait until Ray reports them dead.
+
+        Chaos kills happen before the round's calls go out: a call already
+        running on a worker could finish before the kill lands, and the
+        node chosen to fail would not.
+        """
+        for host in hosts:
+            logger.info("round %d: killing worker %d (chaos)", round_num, host)
+            ray.kill(self._hosts[host], no_restart=True)
+        for host in hosts:
+            handle = self._hosts[host]
+            deadline = time.monotonic() + self.placement.start_timeout_s
+            while time.monotonic() < deadline:
+                try:
+                    ray.get(handle.where.remote(), timeout=1.0)
+                except RayActorError:
+                    break
+                except GetTimeoutError:
+                    continue
+                time.sleep(0.01)
 
     def _collect(
         self, ref: Any, host: int, tasks: list[NodeTask], round_num: int
