@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from redfl.errors import (
     RedError,
     TopologyError,
 )
+from redfl.imports import add_import_folders
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -107,7 +107,7 @@ def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``redfl`` command; return its exit code."""
     args = build_parser().parse_args(argv)
-    _add_import_paths(getattr(args, "config", None))
+    add_import_folders(getattr(args, "config", None))
     verbose = getattr(args, "verbose", False)
     _configure_logging(verbose)
     try:
@@ -177,7 +177,8 @@ def compare(run_dirs: list[str], plot: str | None, metric: str) -> int:
     from redfl.results.plots import plot_runs
 
     runs = read_runs(run_dirs)
-    if not any(r.history.last(metric) is not None for r in runs):
+    recorded = any(len(r.history) for r in runs)
+    if recorded and not any(r.history.last(metric) is not None for r in runs):
         raise DataError(f"--metric {metric!r}: no run recorded it")
     Console(highlight=False).print(compare_table(runs))
     if plot:
@@ -234,16 +235,6 @@ def resume(run_dir: str, overrides: list[str], quiet: bool) -> int:
     if quiet:
         print(Path(federation.out_dir) / "summary.json")
     return EXIT_OK
-
-
-def _add_import_paths(config_path: str | None) -> None:
-    """Let a config name modules in the working folder or beside the config."""
-    folders = [os.getcwd()]
-    if config_path:
-        folders.append(str(Path(config_path).resolve().parent))
-    for folder in reversed(folders):
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
 
 
 def _report(kind: str, exc: BaseException, verbose: bool) -> None:

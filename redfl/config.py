@@ -164,10 +164,14 @@ class NodesConfig(StrictModel):
 
 
 class ModelConfig(StrictModel):
-    """A model by registered name or import path ``package.module:factory``."""
+    """A model by registered name or import path ``package.module:factory``.
+
+    ``kwargs`` go to the factory as they are; the built-in ``mlp`` has one
+    hidden layer of 64 units unless ``hidden`` says otherwise.
+    """
 
     name: str = "mlp"
-    kwargs: dict[str, Any] = Field(default_factory=lambda: {"hidden": [64]})
+    kwargs: dict[str, Any] = Field(default_factory=dict)
 
 
 class LearnerConfig(StrictModel):
@@ -293,16 +297,34 @@ class CustomTopology(StrictModel):
     path: str
 
 
+def _topology_kind(value: Any) -> str | None:
+    """Return a topology's kind, or None when it names none."""
+    kind = (
+        value.get("kind")
+        if isinstance(value, Mapping)
+        else getattr(value, "kind", None)
+    )
+
+    return kind if isinstance(kind, str) else None
+
+
 TopologyConfig = Annotated[
-    StarTopology
-    | RingTopology
-    | LineTopology
-    | MeshTopology
-    | KRegularTopology
-    | ErdosRenyiTopology
-    | SmallWorldTopology
-    | CustomTopology,
-    Field(discriminator="kind"),
+    Annotated[StarTopology, Tag("star")]
+    | Annotated[RingTopology, Tag("ring")]
+    | Annotated[LineTopology, Tag("line")]
+    | Annotated[MeshTopology, Tag("mesh")]
+    | Annotated[KRegularTopology, Tag("k_regular")]
+    | Annotated[ErdosRenyiTopology, Tag("erdos_renyi")]
+    | Annotated[SmallWorldTopology, Tag("small_world")]
+    | Annotated[CustomTopology, Tag("custom")],
+    Discriminator(
+        _topology_kind,
+        custom_error_type="topology_kind",
+        custom_error_message=(
+            "kind must be one of 'star', 'ring', 'line', 'mesh', 'k_regular', "
+            "'erdos_renyi', 'small_world', 'custom' (set topology.kind)"
+        ),
+    ),
 ]
 """Who may talk to whom; ``seed`` (random kinds) defaults to one derived
 from the run seed. The client-server schema needs a star."""
@@ -490,6 +512,20 @@ class RunConfig(StrictModel):
     attack: AttackConfig | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _gossip_nodes_test_by_default(self) -> RunConfig:
+        """Let gossip nodes test their own models unless roles are given.
+
+        A decentralized run has no global model for ``eval`` nodes to
+        evaluate; its accuracy is each ``test`` node's own model's.
+        """
+        if (
+            self.schema_ == "decentralized"
+            and "roles" not in self.nodes.model_fields_set
+        ):
+            self.nodes.roles = [Role.TRAIN, Role.TEST]
+        return self
 
     @model_validator(mode="after")
     def _check_counts(self) -> RunConfig:

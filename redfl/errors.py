@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class RedError(Exception):
     """Base of every error Red raises on purpose."""
@@ -32,7 +35,23 @@ class WorkerStartError(RedError, RuntimeError):
 
 
 class RoundError(RedError, RuntimeError):
-    """A round could not complete: too few nodes returned a usable result."""
+    """A round could not complete: too few nodes returned a usable result.
+
+    Args:
+        round_num: the round that stopped.
+        failures: the round's failure records (node, error, message,
+            traceback), written to ``failures.jsonl`` before the run stops.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        round_num: int | None = None,
+        failures: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        super().__init__(message)
+        self.round_num = round_num
+        self.failures = list(failures)
 
 
 class CheckpointError(RedError, RuntimeError):

@@ -5,10 +5,24 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from redfl.errors import ConfigError
+
+
+def add_import_folders(config_path: str | Path | None) -> None:
+    """Let a configuration name modules in the working folder or beside it.
+
+    The working folder is searched first, then the YAML file's folder.
+    """
+    folders = [os.getcwd()]
+    if config_path:
+        folders.append(str(Path(config_path).resolve().parent))
+    for folder in reversed(folders):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
 
 
 def import_object(path: str, key: str) -> Any:

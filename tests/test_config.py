@@ -127,3 +127,26 @@ def test_a_yaml_file_without_a_name_is_named_after_the_file(tmp_path) -> None:
     assert load_config(tmp_path / "ring_small.yaml").name == "ring_small"
     assert load_config(tmp_path / "named.yaml").name == "mine"
     assert load_config(None).name == "digits-fedavg"
+
+
+def test_gossip_nodes_test_their_own_models_unless_roles_are_given() -> None:
+    default = load_config({"schema": "decentralized", "topology": {"kind": "ring"}})
+    chosen = load_config(
+        {
+            "schema": "decentralized",
+            "topology": {"kind": "ring"},
+            "nodes": {"roles": ["train"]},
+        }
+    )
+
+    assert [r.value for r in default.nodes.roles] == ["train", "test"]
+    assert [r.value for r in chosen.nodes.roles] == ["train"]
+    assert [r.value for r in load_config(None).nodes.roles] == ["train", "eval"]
+
+
+@pytest.mark.parametrize(
+    "overrides", [["topology.k=4"], ["schema=decentralized", "topology.kind=ringg"]]
+)
+def test_topology_without_a_known_kind_names_the_kinds(overrides) -> None:
+    with pytest.raises(ConfigError, match=r"topology: kind must be one of 'star'"):
+        load_config(None, overrides)

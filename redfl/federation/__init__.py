@@ -12,6 +12,7 @@ from redfl.federation.base import FederatedBase
 from redfl.federation.client_server import ClientServerFederation
 from redfl.federation.clustered import ClusteredFederation
 from redfl.federation.decentralized import DecentralizedFederation
+from redfl.imports import add_import_folders
 from redfl.results.checkpoint import load_checkpoint
 
 SCHEMAS: dict[str, type[FederatedBase]] = {
@@ -43,6 +44,8 @@ class Federation:
         Raises:
             ConfigError: a key or value in the configuration is invalid.
         """
+        if isinstance(source, str | Path):
+            add_import_folders(source)
         config = load_config(source, overrides)
         schema = SCHEMAS[config.schema_]
 

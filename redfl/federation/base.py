@@ -268,12 +268,15 @@ class FederatedBase(ABC):
         detail = "; ".join(
             f"node {f['node']}: {f['error']}: {f['message']}" for f in failures
         )
+        tracebacks = self.out_dir / "failures.jsonl"
         raise RoundError(
             f"round {round_num}: {usable} usable result(s) of {sampled} sampled "
             f"node(s), {needed} needed (sampling.min_fit_nodes="
             f"{self.config.sampling.min_fit_nodes}, min_fit_fraction="
             f"{self.config.sampling.min_fit_fraction:g})"
-            + (f"; failures: {detail}" if detail else "")
+            + (f"; failures: {detail}; tracebacks in {tracebacks}" if detail else ""),
+            round_num=round_num,
+            failures=failures,
         )
 
     def _restore(self, writer: RunWriter) -> int:
@@ -298,7 +301,11 @@ class FederatedBase(ABC):
         assert self.manager is not None
         for round_num in range(start_round, self.config.rounds + 1):
             start = time.perf_counter()
-            record = self.run_round(round_num)
+            try:
+                record = self.run_round(round_num)
+            except RoundError as exc:
+                writer.append_failures(round_num, exc.failures)
+                raise
             record["bytes_sent"] = self.manager.bytes_sent(round_num)
             record["duration_s"] = time.perf_counter() - start
 

@@ -107,6 +107,12 @@ class DecentralizedFederation(FederatedBase):
             self.config.topology, self.config.nodes.count, self.config.seed
         )
         self.weights = config_mixing_matrix(self.config, self.topology)
+        if Role.TEST not in self.config.nodes.roles:
+            logger.warning(
+                "no node plays the 'test' role: node accuracies will not be "
+                "measured (nodes.roles: %s)",
+                [role.value for role in self.config.nodes.roles],
+            )
         logger.info(
             "topology %r with %s mixing, %d gossip step(s) per round",
             self.topology,

@@ -99,6 +99,7 @@ class RunWriter:
         )
         for stale in stale_files:
             (self.out_dir / stale).unlink(missing_ok=True)
+        (self.out_dir / "history.jsonl").touch()
         self.write_config(config)
 
     def write_config(self, config: dict[str, Any]) -> None:
@@ -188,12 +189,15 @@ class RunWriter:
             file.write(json.dumps(record) + "\n")
         if self._tensorboard is not None:
             self._tensorboard.add_round(record)
-        failures = record.get("failures", [])
-        if failures:
-            with open(self.out_dir / "failures.jsonl", "a") as file:
-                for failure in failures:
-                    line = {"round": record["round"], **failure}
-                    file.write(json.dumps(line) + "\n")
+        self.append_failures(record["round"], record.get("failures", []))
+
+    def append_failures(self, round_num: int, failures: list[dict[str, Any]]) -> None:
+        """Append a round's failure records (with tracebacks) to ``failures.jsonl``."""
+        if not failures:
+            return
+        with open(self.out_dir / "failures.jsonl", "a") as file:
+            for failure in failures:
+                file.write(json.dumps({"round": round_num, **failure}) + "\n")
 
     def append_edges(self, rows: list[tuple[int, int, int, int, int]]) -> None:
         """Append (round, src, dst, messages, bytes) rows to ``edges.csv``."""

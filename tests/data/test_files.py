@@ -193,11 +193,7 @@ def test_model_sizes_follow_the_dataset(tmp_path: Path) -> None:
 
     prepared = prepare(config)
 
-    assert prepared.learner_spec.model_kwargs == {
-        "hidden": [64],
-        "input_dim": 4,
-        "num_classes": 2,
-    }
+    assert prepared.learner_spec.model_kwargs == {"input_dim": 4, "num_classes": 2}
     assert prepared.initial_parameters["1.weight"].shape == (64, 4)
 
 

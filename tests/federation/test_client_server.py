@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import redfl
+from redfl.cli import main
 from redfl.errors import PlacementError, RoundError
 from redfl.federation.setup import initial_parameters
 from redfl.parameters import Parameters
@@ -166,6 +167,29 @@ def test_too_few_results_stop_the_run_naming_round_and_nodes(
     assert summary["status"] == "failed"
     assert summary["rounds"] == 1
     assert "round 2" in summary["error"]
+    assert "failures.jsonl" in summary["error"]
+    failures = [json.loads(x) for x in (tmp_path / "failures.jsonl").open()]
+    assert [(f["round"], f["node"], f["error"]) for f in failures] == [
+        (2, 3, "InjectedFault")
+    ]
+    assert "Traceback" in failures[0]["traceback"]
+
+
+def test_run_whose_first_round_fails_leaves_a_readable_run_folder(
+    small_config, tmp_path, capsys
+) -> None:
+    config = small_config(
+        sampling={"min_fit_nodes": 4},
+        faults=[{"node": n, "round": 1, "kind": "raise"} for n in range(4)],
+    )
+
+    with pytest.raises(RoundError, match="round 1: 0 usable"):
+        train(config, tmp_path)
+
+    assert (tmp_path / "history.jsonl").read_text() == ""
+    assert len((tmp_path / "failures.jsonl").read_text().splitlines()) == 4
+    assert main(["compare", str(tmp_path)]) == 0
+    assert "failed" in capsys.readouterr().out
 
 
 def test_unplaceable_resources_fail_fast(small_config, tmp_path) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import pytest
 import torch
 from torch import nn
 
+from redfl.config import load_config
 from redfl.errors import ConfigError
+from redfl.federation import Federation
+from redfl.federation.setup import prepare
 from redfl.models import (
     MODELS,
     build_model,
@@ -116,3 +120,40 @@ def test_build_model_bad_kwargs_names_model_and_kwargs() -> None:
 def test_build_model_rejects_factory_returning_non_module() -> None:
     with pytest.raises(ConfigError, match=r"torch\.nn\.Module"):
         build_model("redfl.errors:ConfigError", {})
+
+
+def test_user_model_named_without_kwargs_gets_only_the_dataset_sizes(
+    tmp_path, monkeypatch
+) -> None:
+    (tmp_path / "tiny_models.py").write_text(
+        "from torch import nn\n\n"
+        "def tiny(input_dim, num_classes, width=8):\n"
+        "    return nn.Sequential(nn.Linear(input_dim, width), nn.ReLU(),\n"
+        "                         nn.Linear(width, num_classes))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    config = load_config({"model": {"name": "tiny_models:tiny"}})
+
+    prepared = prepare(config)
+
+    assert prepared.learner_spec.model_kwargs == {"input_dim": 64, "num_classes": 10}
+    assert prepared.initial_parameters["0.weight"].shape == (8, 64)
+
+
+def test_python_api_finds_a_model_module_beside_its_yaml(tmp_path, monkeypatch) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "beside_models.py").write_text(
+        "from torch import nn\n\n"
+        "def wide(input_dim, num_classes):\n"
+        "    return nn.Linear(input_dim, num_classes)\n"
+    )
+    (project / "run.yaml").write_text("model: {name: 'beside_models:wide'}\n")
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.chdir(tmp_path)
+
+    federation = Federation.from_config(project / "run.yaml")
+
+    prepared = prepare(federation.config)
+    assert prepared.initial_parameters["weight"].shape == (10, 64)
+    assert federation.config.name == "run"
