@@ -681,11 +681,15 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
 
 
 def merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """Return ``base`` with ``overrides`` merged in, nested dicts key by key."""
+    """Return ``base`` with ``overrides`` merged in, nested dicts key by key.
+
+    An empty mapping replaces what it overrides (``--set model.kwargs={}``
+    clears the kwargs), since merging nothing in would change nothing.
+    """
     merged = dict(base)
     for key, value in overrides.items():
         current = merged.get(key)
-        if isinstance(current, Mapping) and isinstance(value, Mapping):
+        if isinstance(current, Mapping) and isinstance(value, Mapping) and value:
             merged[key] = merge(current, value)
         else:
             merged[key] = value

@@ -150,3 +150,13 @@ def test_gossip_nodes_test_their_own_models_unless_roles_are_given() -> None:
 def test_topology_without_a_known_kind_names_the_kinds(overrides) -> None:
     with pytest.raises(ConfigError, match=r"topology: kind must be one of 'star'"):
         load_config(None, overrides)
+
+
+def test_an_empty_mapping_override_clears_the_section(tmp_path) -> None:
+    (tmp_path / "run.yaml").write_text("model: {name: mlp, kwargs: {hidden: [8]}}\n")
+
+    cleared = load_config(tmp_path / "run.yaml", ["model.kwargs={}"])
+    merged = load_config(tmp_path / "run.yaml", ["model.kwargs.dropout=0.1"])
+
+    assert cleared.model.kwargs == {}
+    assert merged.model.kwargs == {"hidden": [8], "dropout": 0.1}
