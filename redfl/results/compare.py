@@ -63,10 +63,11 @@ def _megabytes(value: Any) -> str:
 def compare_table(runs: list[RunResult]) -> Table:
     """Return a table: final and best accuracy, rounds, wall time, traffic."""
     table = Table(title="runs")
-    for column in ("run", "name", "status"):
-        table.add_column(column)
+    for column in ("run", "name"):
+        table.add_column(column, overflow="fold")
+    table.add_column("status", no_wrap=True)
     for column in ("final acc", "best acc", "rounds", "wall s", "MB sent"):
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", no_wrap=True)
 
     best = max(
         (r.summary.get("final_test_accuracy") or -1.0 for r in runs), default=None
