@@ -193,6 +193,16 @@ class LearnerConfig(StrictModel):
     options: dict[str, Any] = Field(default_factory=dict)
     keep_optimizer_state: bool = False
 
+    @model_validator(mode="after")
+    def _options_need_a_factory(self) -> LearnerConfig:
+        if self.options and self.factory is None:
+            raise ValueError(
+                f"options {sorted(self.options)} go to a user learner, but "
+                "learner.factory is not set (the built-in learner takes lr, "
+                "momentum, batch_size, ... directly under learner)"
+            )
+        return self
+
 
 class StrategyConfig(StrictModel):
     """The aggregation strategy and its options."""

@@ -160,3 +160,8 @@ def test_an_empty_mapping_override_clears_the_section(tmp_path) -> None:
 
     assert cleared.model.kwargs == {}
     assert merged.model.kwargs == {"hidden": [8], "dropout": 0.1}
+
+
+def test_learner_options_without_a_factory_are_refused() -> None:
+    with pytest.raises(ConfigError, match=r"learner: options \['foo'\] go to a user"):
+        load_config(None, ["learner.options.foo=1"])
