@@ -99,8 +99,6 @@ class NodePool:
         self._shared_refs = (ray.put(dataset), ray.put(specs))
         self._group: Any = None
         self._hosts: dict[int, Any] = {}
-        self._warming: dict[int, Any] = {}
-        """Each worker's first call: imports and learner warm-up, in its queue."""
 
     @property
     def num_hosts(self) -> int:
@@ -119,9 +117,7 @@ class NodePool:
         """
         start = time.perf_counter()
         self._group = reserve(self.placement)
-        for index in range(self.num_hosts):
-            self._host(index)
-        calls = list(self._warming.values())
+        calls = [self._launch(index) for index in range(self.num_hosts)]
         ready, _ = ray.wait(
             calls, num_returns=len(calls), timeout=self.placement.start_timeout_s
         )
@@ -322,31 +318,39 @@ class NodePool:
         for node in self.nodes.values():
             if self.sticky and node.host == host:
                 node.mark_lost()
-        self._host(host)  # start the replacement now, warm by the next round
+        self._launch(host)  # the replacement warms up before the next round
 
         return [NodeOutcome(t.node_id, round_num, error=error) for t in tasks]
 
     def _host(self, index: int) -> Any:
         """Return worker ``index``, starting it in its bundle if needed."""
         if index not in self._hosts:
-            start = time.perf_counter()
-            strategy = PlacementGroupSchedulingStrategy(
-                placement_group=self._group, placement_group_bundle_index=index
-            )
-            self._hosts[index] = self.host_class.options(
-                **self.placement.actor_options(index),
-                scheduling_strategy=strategy,
-                max_concurrency=1,
-            ).remote(
-                index,
-                *self._shared_refs,
-                *self._host_args,
-                self.placement.threads(index),
-                self._max_nodes,
-            )
-            self._warming[index] = self._hosts[index].ready.remote()
-            logger.debug(
-                "worker %d started in %.3f s", index, time.perf_counter() - start
-            )
+            self._launch(index)
 
         return self._hosts[index]
+
+    def _launch(self, index: int) -> Any:
+        """Start worker ``index`` in its bundle; return its warm-up call.
+
+        The warm-up (imports, building the learner) is the worker's first
+        call, so it is done before any round's call reaches the worker.
+        """
+        start = time.perf_counter()
+        strategy = PlacementGroupSchedulingStrategy(
+            placement_group=self._group, placement_group_bundle_index=index
+        )
+        handle = self.host_class.options(
+            **self.placement.actor_options(index),
+            scheduling_strategy=strategy,
+            max_concurrency=1,
+        ).remote(
+            index,
+            *self._shared_refs,
+            *self._host_args,
+            self.placement.threads(index),
+            self._max_nodes,
+        )
+        self._hosts[index] = handle
+        logger.debug("worker %d started in %.3f s", index, time.perf_counter() - start)
+
+        return handle.ready.remote()
