@@ -142,10 +142,17 @@ def validate(config_path: str | None, overrides: list[str]) -> int:
     config = load_config(config_path, overrides)
     _check_buildable(config)
     partition = config.data.partition
+    roles = "+".join(role.value for role in config.nodes.roles)
+    combining = (
+        f"{config.gossip.mixing} mixing"
+        if config.schema_ == "decentralized"
+        else f"strategy {config.strategy.name}"
+    )
     print(
-        f"ok: {config.name}: {config.schema_} schema, {config.nodes.count} nodes, "
+        f"ok: {config.name}: {config.schema_} schema over a "
+        f"{config.topology.kind}, {config.nodes.count} nodes ({roles}), "
         f"{config.rounds} rounds, {config.data.dataset} ({partition.kind}), "
-        f"model {config.model.name}, strategy {config.strategy.name}"
+        f"model {config.model.name}, {combining}"
     )
     return EXIT_OK
 
