@@ -6,7 +6,9 @@ value, so ``redfl validate`` can point at the line to fix.
 
 from __future__ import annotations
 
+import difflib
 import math
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -623,7 +625,7 @@ def format_validation_error(error: ValidationError, data: Any) -> str:
         path = [str(p) for p in item["loc"] if not _is_union_tag(p)]
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            message = "unknown key"
+            message = "unknown key" + _suggestion(item["loc"])
         if not path:
             lines.append(message)
             continue
@@ -635,6 +637,54 @@ def format_validation_error(error: ValidationError, data: Any) -> str:
 
 
 _MISSING = object()
+
+
+def _suggestion(loc: Sequence[Any]) -> str:
+    """Return `` (did you mean 'x'?)`` for an unknown key close to a known one."""
+    model = _model_at(loc[:-1])
+    if model is None or not isinstance(loc[-1], str):
+        return ""
+    known = [f.alias or name for name, f in model.model_fields.items()]
+    close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
+
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
+    """Return the configuration model that holds the keys at ``loc``."""
+    model: type[BaseModel] = RunConfig
+    parts = list(loc)
+    while parts:
+        part = parts.pop(0)
+        if isinstance(part, int):
+            continue
+        field = next(
+            (f for n, f in model.model_fields.items() if part in (n, f.alias)), None
+        )
+        if field is None:
+            return None
+        members = _models_in(field.annotation)
+        if len(members) > 1 and parts:
+            tag = parts.pop(0)
+            members = [m for m in members if _kind_default(m) == tag]
+        if len(members) != 1:
+            return None
+        model = members[0]
+
+    return model
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Return the configuration models an annotation admits, in order."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _kind_default(model: type[BaseModel]) -> Any:
+    field = model.model_fields.get("kind")
+    return None if field is None else field.default
 
 
 def _is_union_tag(part: Any) -> bool:

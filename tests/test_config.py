@@ -165,3 +165,20 @@ def test_an_empty_mapping_override_clears_the_section(tmp_path) -> None:
 def test_learner_options_without_a_factory_are_refused() -> None:
     with pytest.raises(ConfigError, match=r"learner: options \['foo'\] go to a user"):
         load_config(None, ["learner.options.foo=1"])
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("nodes.cout=3", "nodes.cout: unknown key (did you mean 'count'?)"),
+        ("learnr.lr=0.1", "learnr: unknown key (did you mean 'learner'?)"),
+        ("data.partition.alpah=0.3", "(did you mean 'alpha'?)"),
+        ("schem=decentralized", "(did you mean 'schema'?)"),
+        ("nodes.zzz=1", "nodes.zzz: unknown key (got 1)"),
+    ],
+)
+def test_misspelt_key_suggests_the_closest_known_one(override, message) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, [override])
+
+    assert message in str(caught.value)
