@@ -186,7 +186,18 @@ def compare(run_dirs: list[str], plot: str | None, metric: str) -> int:
     runs = read_runs(run_dirs)
     recorded = any(len(r.history) for r in runs)
     if recorded and not any(r.history.last(metric) is not None for r in runs):
-        raise DataError(f"--metric {metric!r}: no run recorded it")
+        numeric = sorted(
+            {
+                key
+                for r in runs
+                for record in r.history
+                for key, value in record.items()
+                if isinstance(value, int | float) and not isinstance(value, bool)
+            }
+        )
+        raise DataError(
+            f"--metric {metric!r}: no run recorded it; recorded: {', '.join(numeric)}"
+        )
     Console(highlight=False).print(compare_table(runs))
     if plot:
         Path(plot).parent.mkdir(parents=True, exist_ok=True)

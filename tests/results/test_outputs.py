@@ -176,6 +176,8 @@ def test_compare_with_an_unknown_metric_draws_nothing(tmp_path, capsys) -> None:
 
     code = main(["compare", str(run), "--metric", "tset_loss", "--plot", str(plot)])
 
+    err = capsys.readouterr().err
     assert code == 2
-    assert "--metric 'tset_loss': no run recorded it" in capsys.readouterr().err
+    assert "--metric 'tset_loss': no run recorded it" in err
+    assert "test_accuracy" in err.split("recorded:")[1]
     assert not plot.exists()
