@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -67,12 +67,21 @@ class GroupPartition(StrictModel):
     kind: Literal["group"] = "group"
 
 
-def _partition_kind(value: Any) -> str | None:
-    """Return a partition's kind; a mapping without one means Dirichlet."""
-    if isinstance(value, Mapping):
-        kind = value.get("kind", "dirichlet")
+def kind_reader(default: str | None) -> Callable[[Any], str | None]:
+    """Return the discriminator of a union keyed by ``kind``.
+
+    A mapping without ``kind`` takes ``default``; a kind that is not a
+    string gives None, which pydantic reports with the union's own message.
+    """
+
+    def kind_of(value: Any) -> str | None:
+        if isinstance(value, Mapping):
+            kind = value.get("kind", default)
+        else:
+            kind = getattr(value, "kind", None)
         return kind if isinstance(kind, str) else None
-    return getattr(value, "kind", None)
+
+    return kind_of
 
 
 PartitionConfig = Annotated[
@@ -81,7 +90,7 @@ PartitionConfig = Annotated[
     | Annotated[ShardPartition, Tag("shards")]
     | Annotated[GroupPartition, Tag("group")],
     Discriminator(
-        _partition_kind,
+        kind_reader("dirichlet"),
         custom_error_type="partition_kind",
         custom_error_message=(
             "kind must be one of 'iid', 'dirichlet', 'shards', 'group'"
@@ -309,17 +318,6 @@ class CustomTopology(StrictModel):
     path: str
 
 
-def _topology_kind(value: Any) -> str | None:
-    """Return a topology's kind, or None when it names none."""
-    kind = (
-        value.get("kind")
-        if isinstance(value, Mapping)
-        else getattr(value, "kind", None)
-    )
-
-    return kind if isinstance(kind, str) else None
-
-
 TopologyConfig = Annotated[
     Annotated[StarTopology, Tag("star")]
     | Annotated[RingTopology, Tag("ring")]
@@ -330,7 +328,7 @@ TopologyConfig = Annotated[
     | Annotated[SmallWorldTopology, Tag("small_world")]
     | Annotated[CustomTopology, Tag("custom")],
     Discriminator(
-        _topology_kind,
+        kind_reader(None),
         custom_error_type="topology_kind",
         custom_error_message=(
             "kind must be one of 'star', 'ring', 'line', 'mesh', 'k_regular', "
@@ -463,9 +461,9 @@ class ChaosConfig(StrictModel):
     """Kill the workers of a seeded fraction of each round's nodes, through Ray.
 
     The workers are killed with ``ray.kill`` as the round starts, before its
-    calls reach them: a real actor death, handled as any other. With ``pooled`` hosting
-    a killed worker takes all the nodes it hosts down for that round; use
-    ``hosting: dedicated`` to lose exactly the chosen nodes.
+    calls reach them: a real actor death, handled as any other. With
+    ``pooled`` hosting a killed worker takes all the nodes it hosts down for
+    that round; use ``hosting: dedicated`` to lose exactly the chosen nodes.
     """
 
     kill_fraction: float = Field(gt=0, lt=1)
